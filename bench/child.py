@@ -1,0 +1,152 @@
+"""A child process the harness owns: its own process group, JSON lines, and a sure kill.
+
+Both the case workers and the HTTP server are children like this. Each starts in
+a new session, so Ctrl-C in the terminal reaches the harness alone and the
+harness decides how they stop; stopping kills the whole group and any
+descendant that left it (nox ``_stop_procs``: polite, deadline, SIGKILL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import psutil
+
+
+class ChildError(Exception):
+    """The child died, hung or said something that is not the protocol."""
+
+    def __init__(self, message: str, kind: str = "ChildError", traceback: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.traceback = traceback
+
+
+class Child:
+    """One child process speaking JSON lines on stdout and reading commands on stdin."""
+
+    def __init__(self, argv: list[str], name: str) -> None:
+        self.name = name
+        self._stderr = tempfile.TemporaryFile()  # kept to explain a death
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            start_new_session=True,  # own process group: killpg reaches pool processes too
+            close_fds=True,
+        )
+        assert self.proc.stdout is not None and self.proc.stdin is not None
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self.proc.stdout, selectors.EVENT_READ)
+        self._buffer = b""
+        self._known: dict[int, psutil.Process] = {}
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stderr_tail(self, lines: int = 20) -> str:
+        self._stderr.seek(0)
+        text = self._stderr.read().decode(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(line.encode() + b"\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise self._died(f"could not send {line!r}: {exc}") from None
+
+    def receive(self, timeout: float) -> dict[str, Any]:
+        """The next message, waiting at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChildError(f"{self.name} gave no answer within {timeout:g} s", kind="Timeout")
+            if self._selector.select(min(left, 0.5)):
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise self._died("closed its output")
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            raise ChildError(f"{self.name} wrote a line that is not the protocol: {line[:200]!r}") from None
+        return message if isinstance(message, dict) else {"event": "invalid", "raw": message}
+
+    def _died(self, what: str) -> ChildError:
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is not None and code < 0:
+            how = f"was killed by {signal.Signals(-code).name}"
+        elif code is not None:
+            how = f"exited with code {code}"
+        else:
+            how = "stopped answering"
+        tail = self.stderr_tail()
+        return ChildError(f"{self.name} {how} ({what})", kind="WorkerDied", traceback=tail)
+
+    def tree(self) -> list[psutil.Process]:
+        """The child and its live descendants (remembered, so leavers are still found)."""
+        try:
+            root = psutil.Process(self.proc.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                self._known.setdefault(proc.pid, proc)
+        except psutil.Error:
+            pass
+        return [p for p in self._known.values() if p.is_running()]
+
+    def stop(self, grace: float = 2.0, polite: str | None = "quit") -> None:
+        """Ask politely, then SIGTERM the group, then SIGKILL whatever is left; always reaps."""
+        if self.proc.poll() is None:
+            self.tree()
+            if polite:
+                try:
+                    self.send(polite)
+                    self.proc.wait(timeout=grace)
+                except (ChildError, subprocess.TimeoutExpired):
+                    pass
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            live = self.tree()
+            if not live and self.proc.poll() is not None:
+                break
+            try:
+                os.killpg(self.proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            for proc in live:
+                try:
+                    proc.send_signal(sig)
+                except psutil.Error:
+                    pass
+            psutil.wait_procs(live, timeout=grace if sig == signal.SIGTERM else 5)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+        self._selector.close()
+        self._stderr.close()
+
+
+def python_argv(module: str, *args: str) -> list[str]:
+    """``python -m module args``, run by the harness's own interpreter."""
+    return [sys.executable, "-m", module, *args]

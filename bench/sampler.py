@@ -1,0 +1,181 @@
+"""CPU, memory and context switches, sampled from the harness while a case runs.
+
+A thread in the harness process (never in the measured one) reads cumulative
+counters at a fixed interval: busy time per core for the whole machine, and CPU
+time, threads, context switches and memory of the worker's process tree, the
+HTTP server and the harness itself. Rates come from differences of cumulative
+``cpu_times()``, not from ``cpu_percent()``, whose 10 ms kernel ticks make short
+windows read 0/33/50/67/100 (see ENVIRONMENT.md). ``summarize`` turns the ticks
+and the measured rounds' time windows into the figures saved per case.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import psutil
+
+TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
+USS_EVERY_TICKS = 10  # unique memory reads smaps: costly, so less often
+
+
+@dataclass
+class Tick:
+    t: float  # time.perf_counter(), the harness's clock for the rounds too
+    core_busy: list[float]  # cumulative non-idle seconds per logical core
+    tree_cpu: float  # cumulative user+system seconds of the worker tree
+    tree_ctx: int  # cumulative voluntary+involuntary context switches of the tree
+    tree_threads: int
+    tree_rss: int
+    tree_uss: int  # 0 where not read on this tick
+    server_cpu: float
+    harness_cpu: float
+
+
+def _busy(times: Any) -> float:
+    idle = times.idle + getattr(times, "iowait", 0.0)
+    return float(sum(times)) - idle - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+
+
+def _cpu(proc: psutil.Process | None) -> float:
+    if proc is None:
+        return 0.0
+    try:
+        times = proc.cpu_times()
+        return float(times.user + times.system)
+    except psutil.Error:
+        return 0.0
+
+
+@dataclass
+class Sampler:
+    """Samples every ``interval`` seconds on a daemon thread between ``start()`` and ``stop()``."""
+
+    interval: float
+    tree: Callable[[], list[psutil.Process]]
+    server_pid: int | None = None
+    ticks: list[Tick] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._procs: list[psutil.Process] = []
+        self._last: dict[int, tuple[float, int]] = {}  # pid -> (cpu, ctx): the dead keep counting
+        self._server = psutil.Process(self.server_pid) if self.server_pid else None
+        self._harness = psutil.Process(os.getpid())
+        self._count = 0
+        self._lock = threading.Lock()  # the sampler thread and ``mark`` both sample
+
+    def mark(self) -> None:
+        """Sample now, from the caller's thread: called right at round edges, outside the timing."""
+        self.sample()
+
+    def sample(self) -> Tick:
+        """Take one tick and keep it (in time order, whichever thread calls)."""
+        with self._lock:
+            tick = self._sample()
+            self.ticks.append(tick)
+            return tick
+
+    def _sample(self) -> Tick:
+        if self._count % TREE_REFRESH_TICKS == 0:
+            self._procs = self.tree()
+        read_uss = self._count % USS_EVERY_TICKS == 0
+        self._count += 1
+        threads = rss = uss = 0
+        for proc in self._procs:
+            try:
+                with proc.oneshot():
+                    times = proc.cpu_times()
+                    switches = proc.num_ctx_switches()
+                    threads += proc.num_threads()
+                    rss += proc.memory_info().rss
+                    if read_uss:
+                        uss += proc.memory_full_info().uss
+                self._last[proc.pid] = (times.user + times.system, switches.voluntary + switches.involuntary)
+            except psutil.Error:
+                pass  # gone since the last refresh: its last counts stay in _last
+        return Tick(
+            t=time.perf_counter(),
+            core_busy=[_busy(c) for c in psutil.cpu_times(percpu=True)],
+            tree_cpu=sum(cpu for cpu, _ in self._last.values()),
+            tree_ctx=sum(ctx for _, ctx in self._last.values()),
+            tree_threads=threads,
+            tree_rss=rss,
+            tree_uss=uss,
+            server_cpu=_cpu(self._server),
+            harness_cpu=_cpu(self._harness),
+        )
+
+    def _loop(self) -> None:
+        next_at = time.perf_counter() + self.interval
+        while not self._stop.wait(max(0.0, next_at - time.perf_counter())):
+            self.sample()
+            next_at = max(next_at + self.interval, time.perf_counter())
+
+    def start(self) -> None:
+        self.sample()
+        self._thread = threading.Thread(target=self._loop, name="bench-sampler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> list[Tick]:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.sample()  # so the last round is bracketed
+        return self.ticks
+
+
+def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_rows: int = 400) -> dict[str, Any]:
+    """Per-case figures over the measured rounds' ``windows`` (start, end) on the tick clock."""
+    if len(ticks) < 2 or not windows:
+        return {}
+    ticks = sorted(ticks, key=lambda tick: tick.t)
+    t = np.array([tick.t for tick in ticks])
+    cores = np.array([tick.core_busy for tick in ticks])
+
+    def over_windows(series: np.ndarray) -> float:
+        return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
+
+    wall = sum(end - start for start, end in windows)
+    tree_cpu = over_windows(np.array([tick.tree_cpu for tick in ticks]))
+    server_cpu = over_windows(np.array([tick.server_cpu for tick in ticks]))
+    harness_cpu = over_windows(np.array([tick.harness_cpu for tick in ticks]))
+    machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
+    switches = over_windows(np.array([tick.tree_ctx for tick in ticks], dtype=float))
+
+    inside = [
+        i for i in range(1, len(ticks))
+        if any(start <= t[i - 1] and t[i] <= end for start, end in windows)
+    ]
+    step = max(1, len(inside) // timeline_rows)
+    kept = inside[::step]
+    rows = [np.clip((cores[i] - cores[i - 1]) / (t[i] - t[i - 1]) * 100, 0, 100) for i in kept]
+    elapsed, measured = [], 0.0
+    for i in inside:
+        measured += t[i] - t[i - 1]
+        if i in kept:
+            elapsed.append(round(float(measured), 3))
+    uss = [tick.tree_uss for tick in ticks if tick.tree_uss]
+    return {
+        "effective_cores": tree_cpu / wall,
+        "per_core_mean": [round(busy / wall * 100, 1) for busy in machine_busy],
+        "machine_busy_cores": sum(machine_busy) / wall,
+        "server_cores": server_cpu / wall,
+        "harness_cores": harness_cpu / wall,
+        # Busy time that is neither the worker tree, the server nor the harness: other load.
+        "background_cores": max(0.0, sum(machine_busy) - tree_cpu - server_cpu - harness_cpu) / wall,
+        "ctx_switches_per_s": switches / wall,
+        "peak_rss_bytes": max(tick.tree_rss for tick in ticks),
+        "peak_uss_bytes": max(uss) if uss else 0,
+        "peak_threads": max(tick.tree_threads for tick in ticks),
+        "timeline": {
+            "t_s": elapsed,
+            "per_core_pct": [[int(round(v)) for v in row] for row in rows],
+        },
+    }

@@ -1,0 +1,126 @@
+"""The worker: one per case, in its own process, running rounds when the harness says so.
+
+Protocol (one JSON object per line): the harness starts
+``python -m bench.worker CONFIG_JSON``; the worker builds the executor and the
+workload, then writes ``{"event": "ready"}``; each ``run`` line on stdin gets one
+``{"event": "done"}`` (or ``{"event": "error"}``) back; ``quit`` or end of input
+ends it. Messages go to a private copy of the original stdout, and stdout itself
+is pointed at stderr, so nothing a workload prints can corrupt the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+if __name__ == "__main__" and json.loads(sys.argv[1])["executor"] == "gevent":
+    # First thing, before threading, socket or queue are imported anywhere.
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from typing import IO, Any  # noqa: E402
+
+import workloads  # noqa: E402
+from bench.executors import EXECUTORS, create  # noqa: E402
+
+
+def send(channel: IO[str], message: dict[str, Any]) -> None:
+    channel.write(json.dumps(message, default=repr) + "\n")
+    channel.flush()
+
+
+def error_message(exc: BaseException) -> dict[str, Any]:
+    return {
+        "event": "error",
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
+
+
+class Case:
+    """The executor and workload of this worker, and how to run one round of them."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        workload_cls = workloads.get(config["workload"])
+        self.workload = workload_cls(config["workers"], config["params"], config.get("context", {}))
+        self.style = EXECUTORS[config["executor"]].style
+        self.executor = create(
+            config["executor"], self.workload.units(), workload_cls.queues, self.workload.queue_maxsize()
+        )
+        self.loop = asyncio.new_event_loop() if self.style == "async" else None
+
+    def start(self) -> None:
+        self.executor.start()
+        if self.loop is not None:
+            self.loop.run_until_complete(self.workload.prepare_async(self.executor))
+        else:
+            self.workload.prepare_sync(self.executor)
+
+    def run_round(self) -> workloads.Outcome:
+        if self.loop is not None:
+            return self.loop.run_until_complete(self.workload.run_async(self.executor))
+        return self.workload.run_sync(self.executor)
+
+    def close(self) -> None:
+        if self.loop is not None:
+            self.loop.run_until_complete(self.workload.close_async())
+            self.loop.close()
+        self.executor.close()
+
+
+def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
+    for line in commands:
+        command = line.strip()
+        if command == "quit":
+            return
+        if command != "run":
+            send(channel, {"event": "error", "type": "ProtocolError", "message": f"unknown command {command!r}"})
+            continue
+        started = time.perf_counter()
+        try:
+            outcome = case.run_round()
+        except Exception as exc:  # reported as the case's failure, with the worker's traceback
+            send(channel, error_message(exc))
+            continue
+        send(channel, {
+            "event": "done",
+            "worker_s": time.perf_counter() - started,
+            "verified": outcome.verified,
+            "value": outcome.value,
+            "expected": outcome.expected,
+            "amount": outcome.amount,
+            "extra": outcome.extra,
+        })
+
+
+def main() -> int:
+    config = json.loads(sys.argv[1])
+    channel = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    case = None
+    try:
+        started = time.perf_counter()
+        case = Case(config)
+        case.start()
+        startup_s = time.perf_counter() - started
+    except Exception as exc:
+        send(channel, error_message(exc))
+        if case is not None:
+            case.close()
+        return 1
+    send(channel, {"event": "ready", "pid": os.getpid(), "startup_s": startup_s})
+    try:
+        serve(case, sys.stdin, channel)
+    finally:
+        case.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
