@@ -277,7 +277,7 @@ def unstable_reasons(extra: dict[str, Any]) -> list[str]:
     reasons = []
     if extra.get("cv", 0.0) > CV_LIMIT:
         reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
-    if extra.get("background_cores", 0.0) > BACKGROUND_LIMIT_CORES:
+    if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
         reasons.append(f"other processes used {extra['background_cores']:.2f} cores "
                        f"(over {BACKGROUND_LIMIT_CORES:.2f})")
     return reasons

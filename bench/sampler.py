@@ -22,6 +22,7 @@ import psutil
 
 TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
 USS_EVERY_TICKS = 10  # unique memory reads smaps: costly, so less often
+MIN_WALL_S = 0.5  # measured time below which the background load is not estimated (10 ms ticks)
 
 
 @dataclass
@@ -149,9 +150,11 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
     switches = over_windows(np.array([tick.tree_ctx for tick in ticks], dtype=float))
 
+    # A tick interval belongs to a round when its middle does: the edge ticks are taken
+    # (by ``mark``) a few microseconds outside the timed window.
     inside = [
         i for i in range(1, len(ticks))
-        if any(start <= t[i - 1] and t[i] <= end for start, end in windows)
+        if t[i] > t[i - 1] and any(start <= (t[i - 1] + t[i]) / 2 <= end for start, end in windows)
     ]
     step = max(1, len(inside) // timeline_rows)
     kept = inside[::step]
@@ -169,7 +172,11 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         "server_cores": server_cpu / wall,
         "harness_cores": harness_cpu / wall,
         # Busy time that is neither the worker tree, the server nor the harness: other load.
-        "background_cores": max(0.0, sum(machine_busy) - tree_cpu - server_cpu - harness_cpu) / wall,
+        # The kernel counts in 10 ms ticks, so under MIN_WALL_S of rounds it cannot be told.
+        "background_cores": (
+            min(float(len(machine_busy)), max(0.0, sum(machine_busy) - tree_cpu - server_cpu - harness_cpu) / wall)
+            if wall >= MIN_WALL_S else None
+        ),
         "ctx_switches_per_s": switches / wall,
         "peak_rss_bytes": max(tick.tree_rss for tick in ticks),
         "peak_uss_bytes": max(uss) if uss else 0,
