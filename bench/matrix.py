@@ -155,6 +155,8 @@ def from_options(get: dict[str, Any]) -> RunConfig:
                                 f"(pip install {' '.join(missing)}, or leave {name} out of --executors)")
             if name == "gevent" and machine.free_threaded_build():
                 raise UserError("gevent does not support free-threaded Python builds: leave it out of --executors")
+    if get.get("server_port") and "http" in chosen:
+        check_port_free(get["server_port"])
     quick = bool(get.get("quick"))
     config = RunConfig(
         workloads=chosen,
@@ -174,3 +176,18 @@ def from_options(get: dict[str, Any]) -> RunConfig:
         if get.get(name) is not None:
             setattr(config, name, get[name])
     return config
+
+
+def check_port_free(port: int) -> None:
+    """UserError now, before anything runs, if the asked-for server port is taken."""
+    import socket
+
+    from .errors import UserError
+    from .server import HOST
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            raise UserError(f"--server-port {port}: cannot bind {HOST}:{port} ({exc.strerror}); "
+                            "choose another port or 0 for any free one") from None

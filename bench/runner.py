@@ -25,6 +25,7 @@ import workloads
 
 from . import machine
 from .child import Child, ChildError, python_argv
+from .errors import UserError
 from .matrix import Case, RunConfig
 from .results import Journal, next_run_path, storage_root, write_json_atomic
 from .sampler import Sampler, summarize
@@ -164,8 +165,12 @@ class Run:
         self.skipped: list[dict[str, Any]] = []
 
     def server_url(self) -> str:
+        """The local server's address, starting it on first use; CaseFailed if it cannot start."""
         if self.server is None:
-            self.server = ServerHandle(self.config.server_port)
+            try:
+                self.server = ServerHandle(self.config.server_port)
+            except UserError as exc:
+                raise CaseFailed("ServerError", str(exc)) from None
         return self.server.url
 
     def baseline(self, case: Case) -> Child:
