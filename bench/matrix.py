@@ -70,6 +70,9 @@ class RunConfig:
     results: str = "results"
     server_port: int = 0
     quick: bool = False
+    round_seconds: float | None = None
+    sizes_from: str | None = None
+    calibrated: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -84,14 +87,15 @@ def cpu_ladder(usable: int) -> list[int]:
     return sorted(ladder | {usable, 2 * usable})
 
 
-def resolve_values(options: dict[str, Any], quick: bool) -> dict[str, dict[str, Any]]:
-    """Each workload's parameter values: the option if given, else the (quick) default."""
+def resolve_values(options: dict[str, Any], quick: bool,
+                   base: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Each workload's parameter values: the option if given, else ``base`` (a saved run's), else the default."""
     values: dict[str, dict[str, Any]] = {}
     for name, workload in workloads.load_all().items():
         values[name] = {}
         for param in workload.params:
             given = options.get(f"{name}_{param.name}")
-            default = param.quick if quick else param.default
+            default = (base or {}).get(name, {}).get(param.name, param.quick if quick else param.default)
             value = given if given is not None else default
             values[name][param.name] = float(value) if param.kind == "duration" else int(value)
     return values
@@ -158,21 +162,29 @@ def from_options(get: dict[str, Any]) -> RunConfig:
     if get.get("server_port") and "http" in chosen:
         check_port_free(get["server_port"])
     quick = bool(get.get("quick"))
+    results = get.get("results") or "results"
+    base = None
+    if get.get("sizes_from"):
+        from pathlib import Path
+
+        from .calibrate import sizes_from
+
+        base = sizes_from(get["sizes_from"], Path(results))
     config = RunConfig(
         workloads=chosen,
         executors=executors,
         explicit_executors=explicit,
         workers=get.get("workers"),
         http_workers=get.get("http_workers"),
-        values=resolve_values(get, quick),
+        values=resolve_values(get, quick, base),
         quick=quick,
         sampling=not get.get("no_sampling"),
         pairing=not get.get("no_pairing"),
         timeout=get.get("timeout"),
-        results=get.get("results") or "results",
+        results=results,
         server_port=get.get("server_port") or 0,
     )
-    for name in ("rounds", "warmup", "passes", "seed", "interval", "max_processes"):
+    for name in ("rounds", "warmup", "passes", "seed", "interval", "max_processes", "round_seconds", "sizes_from"):
         if get.get(name) is not None:
             setattr(config, name, get[name])
     return config

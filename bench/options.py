@@ -119,6 +119,10 @@ def run_options() -> list[Option]:
                "at least 16); cases above it are skipped with that reason", positive_int, "N"),
         Option("results", "folder of saved runs (default: results)", str, "DIR"),
         Option("server-port", "port of the local HTTP server on 127.0.0.1 (default: 0, any free port)", count, "PORT"),
+        Option("round-seconds", "size cpu and pipeline work so a sequential round takes about this long "
+               "here (calibrated before the run; the sizes are saved)", duration, "DURATION"),
+        Option("sizes-from", "repeat the sizes of a saved run (file or number); explicit size options "
+               "still win", str, "RUN"),
         Option("no-pairing", "do not pair each round with a sequential baseline round (halves cpu and "
                "pipeline time; speedups are then ratios of medians taken minutes apart)"),
     ]

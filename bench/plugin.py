@@ -32,6 +32,12 @@ def pytest_configure(config: pytest.Config) -> None:
         run_config = matrix.from_options(values)
     except UserError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if run_config.round_seconds:
+        from .calibrate import calibrate
+
+        explicit = {w: p for w, p in (("cpu", "cpu_n"), ("pipeline", "pipeline_items")) if values.get(p) is not None}
+        chosen = [w for w in run_config.workloads if w not in explicit]
+        run_config.calibrated = calibrate(run_config.values, chosen, run_config.round_seconds)
     config.stash[RUN] = Run(run_config, sys.argv)
 
 

@@ -44,8 +44,10 @@ class CaseFailed(Exception):
         self.traceback = traceback
 
 
-def start_worker(case: Case, context: dict[str, Any], timeout: float = WORKER_START_TIMEOUT_S) -> tuple[Child, float]:
-    """A ready worker for ``case`` and its start-up time as the worker measured it."""
+def start_worker(
+    case: Case, context: dict[str, Any], timeout: float = WORKER_START_TIMEOUT_S
+) -> tuple[Child, dict[str, Any]]:
+    """A ready worker for ``case`` and its ``ready`` message (start-up time, memory before the executor)."""
     child = Child(python_argv("bench.worker", case.worker_config(context)), f"the worker of {case.id}")
     try:
         ready = child.receive(timeout)
@@ -56,7 +58,7 @@ def start_worker(case: Case, context: dict[str, Any], timeout: float = WORKER_ST
         child.stop(polite=None)
         raise CaseFailed(ready.get("type", "StartError"), f"worker did not start: {ready.get('message')}",
                          ready.get("traceback", ""))
-    return child, float(ready["startup_s"])
+    return child, ready
 
 
 def run_round(child: Child, timeout: float) -> dict[str, Any]:
@@ -192,7 +194,7 @@ class Run:
         try:
             context = {"url": self.server_url()} if case.workload == "http" else {}
             boot = time.perf_counter()
-            child, startup_s = start_worker(case, context)
+            child, ready = start_worker(case, context)
             boot_s = time.perf_counter() - boot
             baseline = self.baseline(case) if case.paired and self.config.pairing else None
             if self.server is not None and case.workload == "http":
@@ -204,11 +206,17 @@ class Run:
             benchmark.pedantic(rounds.run, setup=rounds.before,
                                rounds=self.config.rounds, warmup_rounds=self.config.warmup)
             ticks = sampler.stop() if sampler else []
-            sampler = None
             data = list(benchmark.stats.stats.data)
             extra = case_figures(case, rounds, self.config.rounds, data)
-            extra.update(startup_s=startup_s, worker_boot_s=boot_s, units=self._units(case))
+            units = self._units(case)
+            extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units)
             extra.update(summarize(ticks, rounds.windows[-self.config.rounds:]))
+            if extra.get("peak_uss_bytes") and ready.get("base_uss_bytes"):
+                # What each thread, process, greenlet or task added to the worker's unique memory.
+                added = extra["peak_uss_bytes"] - ready["base_uss_bytes"]
+                extra["memory_per_unit_bytes"] = max(0, added) / units
+            if sampler is not None:
+                extra["sampler_cores"] = sampler.own_cores()
             if self.server is not None and case.workload == "http":
                 extra["server"] = self.server.stats()
             extra["unstable"] = unstable_reasons(extra)
@@ -218,7 +226,7 @@ class Run:
             pytest.fail(f"{case.id}: {exc.kind}: {exc}", pytrace=False)
         finally:
             if sampler is not None:
-                sampler.stop()
+                sampler.stop()  # idempotent: a second stop only adds a tick
             if child is not None:
                 child.stop()
         entry = benchmark.stats.as_dict(include_data=True)

@@ -21,7 +21,8 @@ import numpy as np
 import psutil
 
 TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
-USS_EVERY_TICKS = 10  # unique memory reads smaps: costly, so less often
+USS_EVERY_TICKS = 10  # unique memory of a larger tree is read this often
+SMALL_TREE = 1  # a lone worker process has its unique memory read every tick
 MIN_WALL_S = 0.5  # measured time below which the background load is not estimated (10 ms ticks)
 
 
@@ -71,6 +72,8 @@ class Sampler:
         self._harness = psutil.Process(os.getpid())
         self._count = 0
         self._lock = threading.Lock()  # the sampler thread and ``mark`` both sample
+        self.cpu_s = 0.0  # the sampler's own CPU time, in whichever thread sampled
+        self.started_at = time.perf_counter()
 
     def mark(self) -> None:
         """Sample now, from the caller's thread: called right at round edges, outside the timing."""
@@ -79,14 +82,17 @@ class Sampler:
     def sample(self) -> Tick:
         """Take one tick and keep it (in time order, whichever thread calls)."""
         with self._lock:
+            cpu_before = time.thread_time()
             tick = self._sample()
             self.ticks.append(tick)
+            self.cpu_s += time.thread_time() - cpu_before
             return tick
 
     def _sample(self) -> Tick:
         if self._count % TREE_REFRESH_TICKS == 0:
             self._procs = self.tree()
-        read_uss = self._count % USS_EVERY_TICKS == 0
+        # USS costs ~0.2 ms a process: every tick for a small tree, less often for a pool.
+        read_uss = len(self._procs) <= SMALL_TREE or self._count % USS_EVERY_TICKS == 0
         self._count += 1
         threads = rss = uss = 0
         for proc in self._procs:
@@ -120,15 +126,22 @@ class Sampler:
             next_at = max(next_at + self.interval, time.perf_counter())
 
     def start(self) -> None:
+        self.started_at = time.perf_counter()
         self.sample()
         self._thread = threading.Thread(target=self._loop, name="bench-sampler", daemon=True)
         self._thread.start()
 
+    def own_cores(self) -> float:
+        """The sampler's CPU use so far, in cores (0.01 = 1% of one core)."""
+        return self.cpu_s / max(1e-9, time.perf_counter() - self.started_at)
+
     def stop(self) -> list[Tick]:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        self.sample()  # so the last round is bracketed
+        """Stop sampling (once; later calls only return the ticks)."""
+        if not self._stop.is_set():
+            self._stop.set()
+            if self._thread is not None:
+                self._thread.join()
+            self.sample()  # so the last round is bracketed
         return self.ticks
 
 

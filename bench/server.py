@@ -75,6 +75,13 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0, help="0: an ephemeral port")
     parser.add_argument("--backlog", type=int, default=4096)
     args = parser.parse_args()
+    try:  # one socket per client connection: take what the hard limit allows
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

@@ -28,6 +28,8 @@ from typing import IO, Any  # noqa: E402
 import workloads  # noqa: E402
 from bench.executors import EXECUTORS, create  # noqa: E402
 
+OPEN_FILES_SPARE = 256  # beyond one per unit: pipes, the pool's own, imports
+
 
 def send(channel: IO[str], message: dict[str, Any]) -> None:
     channel.write(json.dumps(message, default=repr) + "\n")
@@ -43,12 +45,36 @@ def error_message(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def private_bytes() -> int:
+    """This process's unique memory (private pages, as psutil's USS), before the executor exists."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            return sum(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Private_"))
+    except OSError:
+        return 0
+
+
+def raise_open_files_limit(needed: int) -> None:
+    """Lift the soft open-files limit towards ``needed`` (one socket per concurrent request)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        if hard != resource.RLIM_INFINITY and hard < needed:
+            raise OSError(f"{needed} open files are needed but the hard limit is {hard} (ulimit -Hn): "
+                          "raise it, or lower the concurrency")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
 class Case:
     """The executor and workload of this worker, and how to run one round of them."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         workload_cls = workloads.get(config["workload"])
         self.workload = workload_cls(config["workers"], config["params"], config.get("context", {}))
+        raise_open_files_limit(self.workload.units() + OPEN_FILES_SPARE)
         self.style = EXECUTORS[config["executor"]].style
         self.executor = create(
             config["executor"], self.workload.units(), workload_cls.queues, self.workload.queue_maxsize()
@@ -104,6 +130,7 @@ def main() -> int:
     channel = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     case = None
+    base_uss = private_bytes()
     try:
         started = time.perf_counter()
         case = Case(config)
@@ -114,7 +141,7 @@ def main() -> int:
         if case is not None:
             case.close()
         return 1
-    send(channel, {"event": "ready", "pid": os.getpid(), "startup_s": startup_s})
+    send(channel, {"event": "ready", "pid": os.getpid(), "startup_s": startup_s, "base_uss_bytes": base_uss})
     try:
         serve(case, sys.stdin, channel)
     finally:
