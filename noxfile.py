@@ -28,7 +28,8 @@ def _install(session: nox.Session, *extra: str) -> None:
 
 def _interpreter_facts(session: nox.Session) -> None:
     """Print what the run will be measured on before it starts (version, GIL, cores)."""
-    session.run("python", "-c", "from bench import machine; print('Measuring on:', machine.describe(machine.collect()))")
+    facts = "from bench import machine; print('Measuring on:', machine.describe(machine.collect()))"
+    session.run("python", "-c", facts)
 
 
 @nox.session

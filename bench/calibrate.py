@@ -9,8 +9,9 @@ chosen sizes are saved with the run (``bench_run.config.values``), and
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .matrix import Case
 from .results import load_run, resolve
@@ -33,8 +34,9 @@ def measure_round(workload: str, values: dict[str, Any]) -> float:
     return statistics.median(times[1:])
 
 
-def calibrate(values: dict[str, dict[str, Any]], chosen: list[str], seconds: float,
-              say: Callable[[str], None] = print) -> dict[str, int]:
+def calibrate(
+    values: dict[str, dict[str, Any]], chosen: list[str], seconds: float, say: Callable[[str], None] = print
+) -> dict[str, int]:
     """Set each chosen workload's size parameter in ``values`` in place; returns the sizes chosen."""
     sizes: dict[str, int] = {}
     for workload, param in SIZE_PARAM.items():

@@ -8,6 +8,7 @@ descendant that left it (nox ``_stop_procs``: polite, deadline, SIGKILL).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -35,7 +36,7 @@ class Child:
 
     def __init__(self, argv: list[str], name: str) -> None:
         self.name = name
-        self._stderr = tempfile.TemporaryFile()  # kept to explain a death
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child, closed in stop()
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
@@ -126,20 +127,14 @@ class Child:
             live = self.tree()
             if not live and self.proc.poll() is not None:
                 break
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
             for proc in live:
-                try:
+                with contextlib.suppress(psutil.Error):
                     proc.send_signal(sig)
-                except psutil.Error:
-                    pass
             psutil.wait_procs(live, timeout=grace if sig == signal.SIGTERM else 5)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # SIGKILL does not fail; never hang here
             self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail
-            pass
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 stream.close()

@@ -12,8 +12,9 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from . import __version__
 from .errors import UserError
@@ -36,20 +37,30 @@ def _interrupting(signum: int, frame: Any) -> None:
 def pytest_args(rest: list[str], ours: list[str]) -> list[str]:
     """pytest's command line for the suite; our own ini overrides keep a project's pytest settings out."""
     return [
-        str(SUITE), "-p", "no:cacheprovider",
-        "-o", "addopts=", "-o", "filterwarnings=", "-o", "console_output_style=count",
-        "-v", "-rfEs", "--benchmark-sort=name", "--benchmark-group-by=group",
+        str(SUITE),
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "-o",
+        "filterwarnings=",
+        "-o",
+        "console_output_style=count",
+        "-v",
+        "-rfEs",
+        "--benchmark-sort=name",
+        "--benchmark-group-by=group",
         "--benchmark-columns=min,median,max,iqr,rounds",
-        *ours, *rest,
+        *ours,
+        *rest,
     ]
 
 
 def cmd_run(argv: list[str]) -> int:
     import pytest
 
-    from . import matrix
+    from . import matrix, plugin
     from .options import forward, run_options
-    from . import plugin
 
     parser = Parser(prog="bench run", description="Run the matrix and save it under --results.")
     from .options import add_options
@@ -101,6 +112,7 @@ def cmd_list(argv: list[str]) -> int:
     from . import machine
     from .executors import EXECUTORS, missing_requirements
     from .matrix import DEFAULT_HTTP_LADDER, cpu_ladder
+    from .options import show_value
 
     Parser(prog="bench list", description="Print workloads, executors and their parameters.").parse_args(argv)
     usable = machine.usable_cores()
@@ -111,9 +123,10 @@ def cmd_list(argv: list[str]) -> int:
         summary = (workload.__doc__ or sys.modules[workload.__module__].__doc__ or "").strip().splitlines()[0]
         print(f"  {name:<10} {summary} ({workload.unit}){hidden}")
         for param in workload.params:
-            show = (lambda v: f"{v * 1e3:g}ms") if param.kind == "duration" else (lambda v: f"{int(v):_}")
-            print(f"      {'--' + name + '-' + param.name.replace('_', '-'):<26} {param.help} "
-                  f"[default {show(param.default)}, --quick {show(param.quick)}]")
+            print(
+                f"      {'--' + name + '-' + param.name.replace('_', '-'):<26} {param.help} "
+                f"[default {show_value(param.default, param.kind)}, --quick {show_value(param.quick, param.kind)}]"
+            )
     print("\nExecutors (--executors LIST):")
     for name, info in EXECUTORS.items():
         missing = missing_requirements(name)
@@ -165,12 +178,14 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
-        print(f"concurrency-bench {__version__}: python -m bench {{{','.join(COMMANDS)}}} [options]\n"
-              "  run        run the matrix and save the results (see run --help)\n"
-              "  list       workloads, executors and their parameters\n"
-              "  report     PNG report of a saved run\n"
-              "  compare    compare saved runs, with significance\n"
-              "  selfcheck  benchmark the harness itself: overhead, noise, headroom")
+        print(
+            f"concurrency-bench {__version__}: python -m bench {{{','.join(COMMANDS)}}} [options]\n"
+            "  run        run the matrix and save the results (see run --help)\n"
+            "  list       workloads, executors and their parameters\n"
+            "  report     PNG report of a saved run\n"
+            "  compare    compare saved runs, with significance\n"
+            "  selfcheck  benchmark the harness itself: overhead, noise, headroom"
+        )
         return 0 if args else EXIT_BAD_INPUT
     if args[0] == "--version":
         print(__version__)
@@ -186,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 128 + signal.SIGINT
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

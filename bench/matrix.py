@@ -32,12 +32,24 @@ class Case:
     @property
     def params(self) -> dict[str, Any]:
         """What pytest-benchmark saves as ``params``: enough to match this case in another run."""
-        return {"workload": self.workload, "executor": self.executor, "workers": self.workers,
-                **dict(self.values), "pass": self.pass_index}
+        return {
+            "workload": self.workload,
+            "executor": self.executor,
+            "workers": self.workers,
+            **dict(self.values),
+            "pass": self.pass_index,
+        }
 
     def worker_config(self, context: dict[str, Any] | None = None) -> str:
-        return json.dumps({"workload": self.workload, "executor": self.executor, "workers": self.workers,
-                           "params": dict(self.values), "context": context or {}})
+        return json.dumps(
+            {
+                "workload": self.workload,
+                "executor": self.executor,
+                "workers": self.workers,
+                "params": dict(self.values),
+                "context": context or {},
+            }
+        )
 
     @property
     def paired(self) -> bool:
@@ -87,8 +99,9 @@ def cpu_ladder(usable: int) -> list[int]:
     return sorted(ladder | {usable, 2 * usable})
 
 
-def resolve_values(options: dict[str, Any], quick: bool,
-                   base: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+def resolve_values(
+    options: dict[str, Any], quick: bool, base: dict[str, dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
     """Each workload's parameter values: the option if given, else ``base`` (a saved run's), else the default."""
     values: dict[str, dict[str, Any]] = {}
     for name, workload in workloads.load_all().items():
@@ -116,8 +129,10 @@ def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload) -> 
     if case.executor == "gevent" and machine.free_threaded_build():
         return "gevent does not support free-threaded Python builds"
     if case.executor == "processes" and instance.units() > config.max_processes:
-        return (f"processes: {instance.units()} worker processes are over the cap of {config.max_processes} "
-                "(--max-processes; each is a whole interpreter)")
+        return (
+            f"processes: {instance.units()} worker processes are over the cap of {config.max_processes} "
+            "(--max-processes; each is a whole interpreter)"
+        )
     return instance.skip_reason(case.executor)
 
 
@@ -155,8 +170,10 @@ def from_options(get: dict[str, Any]) -> RunConfig:
         for name in executors:
             missing = missing_requirements(name)
             if missing:
-                raise UserError(f"executor {name!r} needs {', '.join(missing)}, which is not installed here "
-                                f"(pip install {' '.join(missing)}, or leave {name} out of --executors)")
+                raise UserError(
+                    f"executor {name!r} needs {', '.join(missing)}, which is not installed here "
+                    f"(pip install {' '.join(missing)}, or leave {name} out of --executors)"
+                )
             if name == "gevent" and machine.free_threaded_build():
                 raise UserError("gevent does not support free-threaded Python builds: leave it out of --executors")
     if get.get("server_port") and "http" in chosen:
@@ -201,5 +218,7 @@ def check_port_free(port: int) -> None:
         try:
             probe.bind((HOST, port))
         except OSError as exc:
-            raise UserError(f"--server-port {port}: cannot bind {HOST}:{port} ({exc.strerror}); "
-                            "choose another port or 0 for any free one") from None
+            raise UserError(
+                f"--server-port {port}: cannot bind {HOST}:{port} ({exc.strerror}); "
+                "choose another port or 0 for any free one"
+            ) from None

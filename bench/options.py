@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import workloads
 
@@ -100,12 +101,18 @@ def run_options() -> list[Option]:
     """Every option of a run; workload parameters come from the workloads' own ``Param``s."""
     options = [
         Option("quick", "small sizes for every default: the whole matrix in about a minute"),
-        Option("workloads", "workloads to run (default: cpu,http,pipeline)",
-               name_list(_workload_names, "workload"), "LIST"),
-        Option("executors", "executors to run (default: all installed)",
-               name_list(_executor_names, "executor"), "LIST"),
-        Option("workers", "worker counts for every workload (default: 1,2,4,... up to 2x usable cores; "
-               "http: 1,10,50,200)", int_list, "LIST"),
+        Option(
+            "workloads", "workloads to run (default: cpu,http,pipeline)", name_list(_workload_names, "workload"), "LIST"
+        ),
+        Option(
+            "executors", "executors to run (default: all installed)", name_list(_executor_names, "executor"), "LIST"
+        ),
+        Option(
+            "workers",
+            "worker counts for every workload (default: 1,2,4,... up to 2x usable cores; http: 1,10,50,200)",
+            int_list,
+            "LIST",
+        ),
         Option("http-workers", "concurrency ladder for http alone (overrides --workers there)", int_list, "LIST"),
         Option("rounds", "measured rounds per case (default: 5)", positive_int, "N"),
         Option("warmup", "warm-up rounds per case, not measured (default: 1)", count, "N"),
@@ -113,33 +120,57 @@ def run_options() -> list[Option]:
         Option("seed", "seed of the pass order (default: random, and recorded)", count, "N"),
         Option("interval", "psutil sampling interval (default: 50ms)", duration, "DURATION"),
         Option("no-sampling", "turn the sampler off (for measuring its overhead)"),
-        Option("timeout", "longest wait for one round (default: 120s for the first round of a case, "
-               "then 10x its slowest round, at least 10s)", duration, "DURATION"),
-        Option("max-processes", "most worker processes a case may start (default: 4 per usable core, "
-               "at least 16); cases above it are skipped with that reason", positive_int, "N"),
+        Option(
+            "timeout",
+            "longest wait for one round (default: 120s for the first round of a case, "
+            "then 10x its slowest round, at least 10s)",
+            duration,
+            "DURATION",
+        ),
+        Option(
+            "max-processes",
+            "most worker processes a case may start (default: 4 per usable core, "
+            "at least 16); cases above it are skipped with that reason",
+            positive_int,
+            "N",
+        ),
         Option("results", "folder of saved runs (default: results)", str, "DIR"),
         Option("server-port", "port of the local HTTP server on 127.0.0.1 (default: 0, any free port)", count, "PORT"),
-        Option("round-seconds", "size cpu and pipeline work so a sequential round takes about this long "
-               "here (calibrated before the run; the sizes are saved)", duration, "DURATION"),
-        Option("sizes-from", "repeat the sizes of a saved run (file or number); explicit size options "
-               "still win", str, "RUN"),
-        Option("no-pairing", "do not pair each round with a sequential baseline round (halves cpu and "
-               "pipeline time; speedups are then ratios of medians taken minutes apart)"),
+        Option(
+            "round-seconds",
+            "size cpu and pipeline work so a sequential round takes about this long "
+            "here (calibrated before the run; the sizes are saved)",
+            duration,
+            "DURATION",
+        ),
+        Option(
+            "sizes-from",
+            "repeat the sizes of a saved run (file or number); explicit size options still win",
+            str,
+            "RUN",
+        ),
+        Option(
+            "no-pairing",
+            "do not pair each round with a sequential baseline round (halves cpu and "
+            "pipeline time; speedups are then ratios of medians taken minutes apart)",
+        ),
     ]
     for workload in workloads.load_all().values():
         for param in workload.params:
-            default = _show(param.default, param.kind)
-            quick = _show(param.quick, param.kind)
-            options.append(Option(
-                f"{workload.name}-{param.name.replace('_', '-')}",
-                f"{workload.name}: {param.help} (default: {default}; --quick: {quick})",
-                PARAM_TYPES[param.kind],
-                "DURATION" if param.kind == "duration" else "N",
-            ))
+            default = show_value(param.default, param.kind)
+            quick = show_value(param.quick, param.kind)
+            options.append(
+                Option(
+                    f"{workload.name}-{param.name.replace('_', '-')}",
+                    f"{workload.name}: {param.help} (default: {default}; --quick: {quick})",
+                    PARAM_TYPES[param.kind],
+                    "DURATION" if param.kind == "duration" else "N",
+                )
+            )
     return options
 
 
-def _show(value: float, kind: str) -> str:
+def show_value(value: float, kind: str) -> str:
     return f"{value * 1e3:g}ms" if kind == "duration" else f"{int(value):_}"
 
 
@@ -147,11 +178,22 @@ def add_options(add: Callable[..., Any], prefix: str) -> None:
     """Register every run option through ``add`` (argparse's add_argument or pytest's addoption)."""
     for option in run_options():
         if option.type is None:
-            add(f"--{prefix}{option.name}", action="store_true", default=False,
-                dest=f"{prefix.replace('-', '_')}{option.dest}", help=option.help)
+            add(
+                f"--{prefix}{option.name}",
+                action="store_true",
+                default=False,
+                dest=f"{prefix.replace('-', '_')}{option.dest}",
+                help=option.help,
+            )
         else:
-            add(f"--{prefix}{option.name}", type=option.type, default=None, metavar=option.metavar,
-                dest=f"{prefix.replace('-', '_')}{option.dest}", help=option.help)
+            add(
+                f"--{prefix}{option.name}",
+                type=option.type,
+                default=None,
+                metavar=option.metavar,
+                dest=f"{prefix.replace('-', '_')}{option.dest}",
+                help=option.help,
+            )
 
 
 def forward(argv: list[str], prefix: str = "bench-") -> tuple[list[str], list[str]]:

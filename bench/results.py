@@ -16,7 +16,7 @@ import os
 import platform
 import re
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ def storage_root(results: Path, gil_label: str) -> Path:
 def next_run_path(folder: Path, commit: str, partial: bool) -> Path:
     """``NNNN_<commit>_<date>_<time>.json``, NNNN one past the highest in the folder."""
     numbers = [int(m.group(1)) for p in folder.glob("*.json") if (m := RUN_NAME.match(p.name))]
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d_%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
     suffix = "_partial" if partial else ""
     return folder / f"{max(numbers, default=0) + 1:04d}_{commit[:12]}_{stamp}{suffix}.json"
 
@@ -52,7 +52,7 @@ def write_json_atomic(path: Path, data: Any) -> None:
             json.dump(data, out, indent=1, default=repr)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -92,8 +92,10 @@ def load_run(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as exc:
         raise UserError(f"{path} is not JSON ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) or not isinstance(
-        data.get("machine_info"), dict
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("benchmarks"), list)
+        or not isinstance(data.get("machine_info"), dict)
     ):
         raise UserError(f"{path} is not a benchmark run: it has no 'benchmarks' list and 'machine_info'")
     ours = data["machine_info"].get("bench")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from pytest_benchmark import __version__ as pytest_benchmark_version
@@ -56,8 +57,9 @@ def start_worker(
         raise CaseFailed(exc.kind, f"worker did not start: {exc}", exc.traceback) from None
     if ready.get("event") != "ready":
         child.stop(polite=None)
-        raise CaseFailed(ready.get("type", "StartError"), f"worker did not start: {ready.get('message')}",
-                         ready.get("traceback", ""))
+        raise CaseFailed(
+            ready.get("type", "StartError"), f"worker did not start: {ready.get('message')}", ready.get("traceback", "")
+        )
     return child, ready
 
 
@@ -73,16 +75,18 @@ def run_round(child: Child, timeout: float) -> dict[str, Any]:
     if message.get("event") != "done":
         raise CaseFailed("ProtocolError", f"unexpected message {message!r}")
     if not message.get("verified"):
-        raise CaseFailed("NotVerified", f"result check failed: got {message.get('value')!r}, "
-                                        f"expected {message.get('expected')!r}")
+        raise CaseFailed(
+            "NotVerified", f"result check failed: got {message.get('value')!r}, expected {message.get('expected')!r}"
+        )
     return message
 
 
 class Rounds:
     """The timed target and untimed setup handed to ``benchmark.pedantic`` for one case."""
 
-    def __init__(self, child: Child, baseline: Child | None, timeout: float | None,
-                 mark: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, child: Child, baseline: Child | None, timeout: float | None, mark: Callable[[], None] = lambda: None
+    ) -> None:
         self.child = child
         self.mark = mark  # the sampler's exact tick at a round's edges
         self.baseline = baseline
@@ -138,15 +142,22 @@ def case_figures(case: Case, rounds: Rounds, measured: int, data: list[float]) -
     }
     if rounds.baseline is not None:
         base = rounds.baseline_s[-measured:]
-        ratios = [b / c for b, c in zip(base, data)]
-        figures.update(speedup=statistics.median(ratios), speedup_rounds=ratios, baseline_s=base,
-                       speedup_basis="paired with a sequential round before each round")
+        ratios = [b / c for b, c in zip(base, data, strict=True)]
+        figures.update(
+            speedup=statistics.median(ratios),
+            speedup_rounds=ratios,
+            baseline_s=base,
+            speedup_basis="paired with a sequential round before each round",
+        )
     elif case.executor == "sequential" and case.workload != "http":
         figures.update(speedup=1.0, speedup_basis="the baseline itself")
     if case.workload == "http":
         ideal = float(messages[-1]["extra"]["ideal_s"])
-        figures.update(ideal_s=ideal, vs_ideal=median_s / ideal,
-                       latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
+        figures.update(
+            ideal_s=ideal,
+            vs_ideal=median_s / ideal,
+            latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]),
+        )
     return figures
 
 
@@ -156,7 +167,7 @@ class Run:
     def __init__(self, config: RunConfig, argv: list[str]) -> None:
         self.config = config
         self.argv = argv
-        self.started = datetime.now(timezone.utc)
+        self.started = datetime.now(UTC)
         self.storage = storage_root(Path(config.results), machine.gil_label()) / get_machine_id()
         self.journal = Journal(self.storage / f".journal-{os.getpid()}.jsonl")
         self.server: ServerHandle | None = None
@@ -203,14 +214,15 @@ class Run:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, baseline, self.config.timeout, sampler.mark if sampler else lambda: None)
-            benchmark.pedantic(rounds.run, setup=rounds.before,
-                               rounds=self.config.rounds, warmup_rounds=self.config.warmup)
+            benchmark.pedantic(
+                rounds.run, setup=rounds.before, rounds=self.config.rounds, warmup_rounds=self.config.warmup
+            )
             ticks = sampler.stop() if sampler else []
             data = list(benchmark.stats.stats.data)
             extra = case_figures(case, rounds, self.config.rounds, data)
             units = self._units(case)
             extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units)
-            extra.update(summarize(ticks, rounds.windows[-self.config.rounds:]))
+            extra.update(summarize(ticks, rounds.windows[-self.config.rounds :]))
             if extra.get("peak_uss_bytes") and ready.get("base_uss_bytes"):
                 # What each thread, process, greenlet or task added to the worker's unique memory.
                 added = extra["peak_uss_bytes"] - ready["base_uss_bytes"]
@@ -238,8 +250,11 @@ class Run:
         return workloads.get(case.workload)(case.workers, dict(case.values), {}).units()
 
     def _record_failure(self, case: Case, kind: str, message: str, traceback: str) -> None:
-        failure = {"name": case.id, "params": case.params,
-                   "error": {"type": kind, "message": message, "traceback": traceback}}
+        failure = {
+            "name": case.id,
+            "params": case.params,
+            "error": {"type": kind, "message": message, "traceback": traceback},
+        }
         self.failed.append(failure)
         self.journal.append({"kind": "failed", "entry": failure})
 
@@ -275,7 +290,7 @@ class Run:
             "machine_info": machine_info,
             "commit_info": commit_info,
             "benchmarks": benchmarks,
-            "datetime": datetime.now(timezone.utc).isoformat(),
+            "datetime": datetime.now(UTC).isoformat(),
             "version": pytest_benchmark_version,
         }
         path = next_run_path(self.storage, str(commit_info.get("id") or "unversioned"), interrupted)
@@ -291,6 +306,7 @@ def unstable_reasons(extra: dict[str, Any]) -> list[str]:
     if extra.get("cv", 0.0) > CV_LIMIT:
         reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
     if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
-        reasons.append(f"other processes used {extra['background_cores']:.2f} cores "
-                       f"(over {BACKGROUND_LIMIT_CORES:.2f})")
+        reasons.append(
+            f"other processes used {extra['background_cores']:.2f} cores (over {BACKGROUND_LIMIT_CORES:.2f})"
+        )
     return reasons

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import psutil
@@ -41,7 +42,7 @@ class Tick:
 
 def _busy(times: Any) -> float:
     idle = times.idle + getattr(times, "iowait", 0.0)
-    return float(sum(times)) - idle - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+    return float(sum(times) - idle - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0))
 
 
 def _cpu(proc: psutil.Process | None) -> float:
@@ -166,7 +167,8 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     # A tick interval belongs to a round when its middle does: the edge ticks are taken
     # (by ``mark``) a few microseconds outside the timed window.
     inside = [
-        i for i in range(1, len(ticks))
+        i
+        for i in range(1, len(ticks))
         if t[i] > t[i - 1] and any(start <= (t[i - 1] + t[i]) / 2 <= end for start, end in windows)
     ]
     step = max(1, len(inside) // timeline_rows)
@@ -188,7 +190,8 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         # The kernel counts in 10 ms ticks, so under MIN_WALL_S of rounds it cannot be told.
         "background_cores": (
             min(float(len(machine_busy)), max(0.0, sum(machine_busy) - tree_cpu - server_cpu - harness_cpu) / wall)
-            if wall >= MIN_WALL_S else None
+            if wall >= MIN_WALL_S
+            else None
         ),
         "ctx_switches_per_s": switches / wall,
         "peak_rss_bytes": max(tick.tree_rss for tick in ticks),
@@ -196,6 +199,6 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         "peak_threads": max(tick.tree_threads for tick in ticks),
         "timeline": {
             "t_s": elapsed,
-            "per_core_pct": [[int(round(v)) for v in row] for row in rows],
+            "per_core_pct": [[round(float(v)) for v in row] for row in rows],
         },
     }

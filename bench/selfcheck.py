@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,16 @@ def entry(check: str, params: dict[str, Any], data: list[float], extra: dict[str
     for value in data:
         stats.update(value)
     stats_dict = {**stats.as_dict(), "data": data, "iterations": 1}
-    return {"group": "selfcheck", "name": f"selfcheck[{check}]", "fullname": f"selfcheck[{check}]",
-            "params": {"check": check, **params}, "param": check, "extra_info": extra, "options": {},
-            "stats": stats_dict}
+    return {
+        "group": "selfcheck",
+        "name": f"selfcheck[{check}]",
+        "fullname": f"selfcheck[{check}]",
+        "params": {"check": check, **params},
+        "param": check,
+        "extra_info": extra,
+        "options": {},
+        "stats": stats_dict,
+    }
 
 
 def percentile(data: list[float], q: int) -> float:
@@ -71,8 +78,11 @@ def check_roundtrip(rounds: int) -> dict[str, Any]:
             inside.append(float(done["worker_s"]))
     finally:
         child.stop()
-    extra = {"median_ms": statistics.median(data) * 1e3, "p99_ms": percentile(data, 99) * 1e3,
-             "worker_median_ms": statistics.median(inside) * 1e3}
+    extra = {
+        "median_ms": statistics.median(data) * 1e3,
+        "p99_ms": percentile(data, 99) * 1e3,
+        "worker_median_ms": statistics.median(inside) * 1e3,
+    }
     return entry("noop-roundtrip", {"workload": "noop", "executor": "sequential", "workers": 1}, data, extra)
 
 
@@ -86,7 +96,7 @@ def check_sampler(executor: str, n: int, pairs: int, interval: float) -> list[di
     try:
         run_round(child, 600)  # warm-up
         for i in range(pairs):
-            for sampling in ((True, False) if i % 2 == 0 else (False, True)):
+            for sampling in (True, False) if i % 2 == 0 else (False, True):
                 sampler = Sampler(interval, child.tree) if sampling else None
                 if sampler:
                     sampler.start()
@@ -104,12 +114,15 @@ def check_sampler(executor: str, n: int, pairs: int, interval: float) -> list[di
     cpu_pct = sampler_cpu / sampler_wall * 100
     params = {"workload": "cpu", "executor": executor, "workers": 2, "n": n}
     shared = {"ratio_on_off": ratio, "sampler_cpu_pct": cpu_pct, "interval_s": interval}
-    return [entry(f"sampler-{executor}-on", {**params, "sampling": True}, on, shared),
-            entry(f"sampler-{executor}-off", {**params, "sampling": False}, off, shared)]
+    return [
+        entry(f"sampler-{executor}-on", {**params, "sampling": True}, on, shared),
+        entry(f"sampler-{executor}-off", {**params, "sampling": False}, off, shared),
+    ]
 
 
-def check_server(server: ServerHandle, executor: str, workers: int, requests: int, latency: float,
-                 rounds: int, interval: float) -> dict[str, Any]:
+def check_server(
+    server: ServerHandle, executor: str, workers: int, *, requests: int, latency: float, rounds: int, interval: float
+) -> dict[str, Any]:
     """An http case, with the server's CPU and own handling time beside the clients' latency."""
     case = Case("http", executor, workers, (("latency", latency), ("requests", requests)))
     child, _ = start_worker(case, {"url": server.url})
@@ -154,17 +167,27 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     parser.add_argument("--interval", type=duration, default=0.05, help="sampling interval (default: 50ms)")
     parser.add_argument("--noop-rounds", type=positive_int, help="no-op rounds (default: 500; quick 50)")
     parser.add_argument("--pairs", type=positive_int, help="sampler on/off pairs (default: 10; quick 2)")
-    parser.add_argument("--cpu-n", type=positive_int, help="cpu countdown per round (default: 10_000_000; quick 200_000)")
-    parser.add_argument("--http-workers", type=str, default=None,
-                        help="http concurrencies (default: 50,200; quick 10)")
+    parser.add_argument(
+        "--cpu-n", type=positive_int, help="cpu countdown per round (default: 10_000_000; quick 200_000)"
+    )
+    parser.add_argument("--http-workers", type=str, default=None, help="http concurrencies (default: 50,200; quick 10)")
     parser.add_argument("--http-requests", type=positive_int, help="requests per round (default: 400; quick 40)")
     parser.add_argument("--http-latency", type=duration, help="server delay (default: 20ms; quick 2ms)")
-    parser.add_argument("--http-executors", type=name_list(lambda: ["threads", "gevent", "asyncio"], "executor"),
-                        default=["asyncio", "gevent", "threads"], help="default: asyncio,gevent,threads")
+    parser.add_argument(
+        "--http-executors",
+        type=name_list(lambda: ["threads", "gevent", "asyncio"], "executor"),
+        default=["asyncio", "gevent", "threads"],
+        help="default: asyncio,gevent,threads",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
-    defaults = {"noop_rounds": (500, 50), "pairs": (10, 2), "cpu_n": (10_000_000, 200_000),
-                "http_requests": (400, 40), "http_latency": (0.020, 0.002)}
+    defaults = {
+        "noop_rounds": (500, 50),
+        "pairs": (10, 2),
+        "cpu_n": (10_000_000, 200_000),
+        "http_requests": (400, 40),
+        "http_latency": (0.020, 0.002),
+    }
     for name, (full, small) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, small if quick else full)
@@ -187,21 +210,41 @@ def verdicts(entries: list[dict[str, Any]]) -> list[tuple[str, float, str, bool]
             rows.append(("no-op round trip, p99 ms", extra["p99_ms"], "(reported)", True))
         elif check.endswith("-on"):
             executor = item["params"]["executor"]
-            rows.append((f"sampler on/off ratio, {executor} w2", extra["ratio_on_off"], "<= 1.02",
-                         extra["ratio_on_off"] <= TARGETS["sampler_ratio"]))
-            rows.append((f"sampler CPU, % of a core ({executor})", extra["sampler_cpu_pct"], "<= 3",
-                         extra["sampler_cpu_pct"] <= TARGETS["sampler_cpu_pct"]))
+            rows.append(
+                (
+                    f"sampler on/off ratio, {executor} w2",
+                    extra["ratio_on_off"],
+                    "<= 1.02",
+                    extra["ratio_on_off"] <= TARGETS["sampler_ratio"],
+                )
+            )
+            rows.append(
+                (
+                    f"sampler CPU, % of a core ({executor})",
+                    extra["sampler_cpu_pct"],
+                    "<= 3",
+                    extra["sampler_cpu_pct"] <= TARGETS["sampler_cpu_pct"],
+                )
+            )
         elif check.startswith("server-"):
             workers = item["params"]["workers"]
             target = TARGETS["http_vs_ideal_at_50"] if workers == 50 else None
-            rows.append((f"http {check[7:]}: measured/ideal", extra["vs_ideal"],
-                         f"<= {target}" if target else "(reported)", target is None or extra["vs_ideal"] <= target))
+            rows.append(
+                (
+                    f"http {check[7:]}: measured/ideal",
+                    extra["vs_ideal"],
+                    f"<= {target}" if target else "(reported)",
+                    target is None or extra["vs_ideal"] <= target,
+                )
+            )
             cores = extra["server_cores"] or 0.0
             rows.append((f"http {check[7:]}: server cores", cores, "< 0.5", cores < TARGETS["server_cores"]))
-            rows.append((f"http {check[7:]}: server own ms p50/p99",
-                         extra["server_overhead_ms"]["p99"], "(reported p99)", True))
-            rows.append((f"http {check[7:]}: client latency ms p99", extra["client_latency_ms"]["p99"],
-                         "(reported)", True))
+            rows.append(
+                (f"http {check[7:]}: server own ms p50/p99", extra["server_overhead_ms"]["p99"], "(reported p99)", True)
+            )
+            rows.append(
+                (f"http {check[7:]}: client latency ms p99", extra["client_latency_ms"]["p99"], "(reported)", True)
+            )
     return rows
 
 
@@ -219,8 +262,17 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
     try:
         for workers in args.http_workers:
             for executor in args.http_executors:
-                entries.append(check_server(server, executor, workers, args.http_requests, args.http_latency,
-                                            5, args.interval))
+                entries.append(
+                    check_server(
+                        server,
+                        executor,
+                        workers,
+                        requests=args.http_requests,
+                        latency=args.http_latency,
+                        rounds=5,
+                        interval=args.interval,
+                    )
+                )
                 print(f"  http {executor} w{workers}: {entries[-1]['extra_info']['vs_ideal']:.2f}x ideal")
     finally:
         server.stop()
@@ -228,12 +280,29 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
     print(table.to_string(index=False, formatters={"measured": "{:.3f}".format}))
     info = pytest_benchmark_generate_machine_info()
     info["bench"] = machine.collect()
-    info["bench_run"] = {"selfcheck": True, "argv": argv, "config": vars(args) | {"http_executors": args.http_executors},
-                         "partial": False, "failed": [], "skipped": []}
-    stamp = datetime.now(timezone.utc)
-    path = (storage_root(Path(args.results), machine.gil_label()) / get_machine_id()
-            / f"selfcheck_{stamp:%Y%m%d_%H%M%S}.json")
-    write_json_atomic(path, {"machine_info": info, "commit_info": {}, "benchmarks": entries,
-                             "datetime": stamp.isoformat(), "version": pytest_benchmark_version})
+    info["bench_run"] = {
+        "selfcheck": True,
+        "argv": argv,
+        "config": vars(args),
+        "partial": False,
+        "failed": [],
+        "skipped": [],
+    }
+    stamp = datetime.now(UTC)
+    path = (
+        storage_root(Path(args.results), machine.gil_label())
+        / get_machine_id()
+        / f"selfcheck_{stamp:%Y%m%d_%H%M%S}.json"
+    )
+    write_json_atomic(
+        path,
+        {
+            "machine_info": info,
+            "commit_info": {},
+            "benchmarks": entries,
+            "datetime": stamp.isoformat(),
+            "version": pytest_benchmark_version,
+        },
+    )
     print(f"Saved self-check: {path}")
     return 0

@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import sys
 import time
-from typing import Any
 
 HOST = "127.0.0.1"  # loopback only, always
 
@@ -65,7 +65,8 @@ async def serve(sock: socket.socket) -> None:
 
     closed = asyncio.Event()
     loop = asyncio.get_running_loop()
-    loop.add_reader(sys.stdin.fileno(), lambda: closed.set() if not sys.stdin.buffer.read1(4096) else None)
+    stdin = sys.stdin.fileno()
+    loop.add_reader(stdin, lambda: closed.set() if not os.read(stdin, 4096) else None)
     await closed.wait()
     await runner.cleanup()
 
@@ -87,8 +88,12 @@ def main() -> int:
     try:
         sock.bind((HOST, args.port))
     except OSError as exc:
-        print(json.dumps({"event": "error", "type": "PortInUse",
-                          "message": f"cannot bind {HOST}:{args.port}: {exc.strerror}"}), flush=True)
+        print(
+            json.dumps(
+                {"event": "error", "type": "PortInUse", "message": f"cannot bind {HOST}:{args.port}: {exc.strerror}"}
+            ),
+            flush=True,
+        )
         return 1
     sock.listen(args.backlog)
     sock.setblocking(False)

@@ -11,18 +11,20 @@ def headline_frame(benchmarks: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for entry in benchmarks:
         params, extra = entry["params"], entry["extra_info"]
-        rows.append({
-            "workload": params["workload"],
-            "executor": params["executor"],
-            "workers": params["workers"],
-            "median_s": entry["stats"]["median"],
-            "throughput": extra.get("throughput"),
-            "unit": extra.get("throughput_unit", ""),
-            "speedup": extra.get("speedup"),
-            "vs_ideal": extra.get("vs_ideal"),
-            "eff_cores": extra.get("effective_cores"),
-            "cv": extra.get("cv"),
-        })
+        rows.append(
+            {
+                "workload": params["workload"],
+                "executor": params["executor"],
+                "workers": params["workers"],
+                "median_s": entry["stats"]["median"],
+                "throughput": extra.get("throughput"),
+                "unit": extra.get("throughput_unit", ""),
+                "speedup": extra.get("speedup"),
+                "vs_ideal": extra.get("vs_ideal"),
+                "eff_cores": extra.get("effective_cores"),
+                "cv": extra.get("cv"),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -19,14 +19,15 @@ if __name__ == "__main__" and json.loads(sys.argv[1])["executor"] == "gevent":
 
     monkey.patch_all()
 
-import asyncio  # noqa: E402
-import os  # noqa: E402
-import time  # noqa: E402
-import traceback  # noqa: E402
-from typing import IO, Any  # noqa: E402
+import asyncio
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import IO, Any
 
-import workloads  # noqa: E402
-from bench.executors import EXECUTORS, create  # noqa: E402
+import workloads
+from bench.executors import EXECUTORS, create
 
 OPEN_FILES_SPARE = 256  # beyond one per unit: pipes, the pool's own, imports
 
@@ -48,7 +49,7 @@ def error_message(exc: BaseException) -> dict[str, Any]:
 def private_bytes() -> int:
     """This process's unique memory (private pages, as psutil's USS), before the executor exists."""
     try:
-        with open("/proc/self/smaps_rollup") as rollup:
+        with Path("/proc/self/smaps_rollup").open() as rollup:
             return sum(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Private_"))
     except OSError:
         return 0
@@ -63,8 +64,10 @@ def raise_open_files_limit(needed: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < needed:
         if hard != resource.RLIM_INFINITY and hard < needed:
-            raise OSError(f"{needed} open files are needed but the hard limit is {hard} (ulimit -Hn): "
-                          "raise it, or lower the concurrency")
+            raise OSError(
+                f"{needed} open files are needed but the hard limit is {hard} (ulimit -Hn): "
+                "raise it, or lower the concurrency"
+            )
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
@@ -114,15 +117,18 @@ def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
         except Exception as exc:  # reported as the case's failure, with the worker's traceback
             send(channel, error_message(exc))
             continue
-        send(channel, {
-            "event": "done",
-            "worker_s": time.perf_counter() - started,
-            "verified": outcome.verified,
-            "value": outcome.value,
-            "expected": outcome.expected,
-            "amount": outcome.amount,
-            "extra": outcome.extra,
-        })
+        send(
+            channel,
+            {
+                "event": "done",
+                "worker_s": time.perf_counter() - started,
+                "verified": outcome.verified,
+                "value": outcome.value,
+                "expected": outcome.expected,
+                "amount": outcome.amount,
+                "extra": outcome.extra,
+            },
+        )
 
 
 def main() -> int:

@@ -15,17 +15,42 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: A whole matrix at tiny sizes: every workload and executor, seconds in all.
 TINY = [
-    "--quick", "--workers", "1,2", "--http-workers", "1,4", "--rounds", "3", "--warmup", "1",
-    "--cpu-n", "20000", "--http-requests", "8", "--http-latency", "1ms", "--pipeline-items", "200",
-    "--interval", "10ms", "--no-report",
+    "--quick",
+    "--workers",
+    "1,2",
+    "--http-workers",
+    "1,4",
+    "--rounds",
+    "3",
+    "--warmup",
+    "1",
+    "--cpu-n",
+    "20000",
+    "--http-requests",
+    "8",
+    "--http-latency",
+    "1ms",
+    "--pipeline-items",
+    "200",
+    "--interval",
+    "10ms",
+    "--no-report",
 ]
 
 
 def run_bench(*args: str, cwd: Path = ROOT, timeout: float = 300, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """``python -m bench ARGS`` in a subprocess, as a user would run it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "bench", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        **kwargs,
+    )
 
 
 def saved_run(results: Path) -> Path:

@@ -10,8 +10,9 @@ duck-typed protocol below, which ``bench.executors`` implements.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 #: Modules imported by ``load_all``; adding a workload means adding a file and a name here.
 MODULES = ("cpu", "http", "pipeline", "noop", "fault")

@@ -6,8 +6,6 @@ threads take turns on one core while processes use them all.
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register, spin, split
 
 

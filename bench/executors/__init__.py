@@ -27,16 +27,32 @@ class ExecutorInfo:
 EXECUTORS: dict[str, ExecutorInfo] = {
     info.name: info
     for info in (
-        ExecutorInfo("sequential", "sequential", "sync", (), False,
-                     "one unit after another in the worker's main thread (the baseline)"),
-        ExecutorInfo("threads", "threads", "sync", (), False,
-                     "concurrent.futures.ThreadPoolExecutor; queue.Queue"),
-        ExecutorInfo("processes", "processes", "sync", (), True,
-                     "multiprocessing.Pool; multiprocessing.SimpleQueue"),
-        ExecutorInfo("gevent", "gevent_", "sync", ("gevent",), False,
-                     "greenlets after gevent.monkey.patch_all(); gevent.queue.Queue"),
-        ExecutorInfo("asyncio", "asyncio_", "async", ("aiohttp",), False,
-                     "asyncio tasks on one event loop; asyncio.Queue; aiohttp client"),
+        ExecutorInfo(
+            "sequential",
+            "sequential",
+            "sync",
+            (),
+            False,
+            "one unit after another in the worker's main thread (the baseline)",
+        ),
+        ExecutorInfo("threads", "threads", "sync", (), False, "concurrent.futures.ThreadPoolExecutor; queue.Queue"),
+        ExecutorInfo("processes", "processes", "sync", (), True, "multiprocessing.Pool; multiprocessing.SimpleQueue"),
+        ExecutorInfo(
+            "gevent",
+            "gevent_",
+            "sync",
+            ("gevent",),
+            False,
+            "greenlets after gevent.monkey.patch_all(); gevent.queue.Queue",
+        ),
+        ExecutorInfo(
+            "asyncio",
+            "asyncio_",
+            "async",
+            ("aiohttp",),
+            False,
+            "asyncio tasks on one event loop; asyncio.Queue; aiohttp client",
+        ),
     )
 }
 

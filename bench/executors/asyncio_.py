@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int) -> None:
         self.workers = size
-        self._queues = [asyncio.Queue(maxsize=queue_maxsize) for _ in range(queues)]
+        self._queues: list[asyncio.Queue[Any]] = [asyncio.Queue(maxsize=queue_maxsize) for _ in range(queues)]
 
     def start(self) -> None:
         """Tasks are made per round: nothing to start ahead."""

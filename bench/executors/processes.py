@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any, Callable
+from typing import Any
 
 _QUEUES: list[Any] = []  # this process's queues, installed by ``_install``
 
@@ -51,7 +52,7 @@ class Handle:
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int) -> None:
         self.workers = size
-        self._queues = [multiprocessing.SimpleQueue() for _ in range(queues)]
+        self._queues: list[Any] = [multiprocessing.SimpleQueue() for _ in range(queues)]
         self._pool: Pool | None = None
 
     def start(self) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import queue
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class Deferred:
@@ -25,7 +26,7 @@ class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int) -> None:
         self.workers = size
         # Unbounded: with one thread, a bounded queue would block its only producer forever.
-        self._queues = [queue.SimpleQueue() for _ in range(queues)]
+        self._queues: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in range(queues)]
 
     def start(self) -> None:
         """Nothing to start."""

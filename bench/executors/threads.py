@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int) -> None:
         self.workers = size
         self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bench")
-        self._queues = [queue.Queue(maxsize=queue_maxsize) for _ in range(queues)]
+        self._queues: list[queue.Queue[Any]] = [queue.Queue(maxsize=queue_maxsize) for _ in range(queues)]
 
     def start(self) -> None:
         # The pool makes threads lazily; tasks that wait for each other force all of them now.
