@@ -101,7 +101,10 @@ class Child:
         else:
             how = "stopped answering"
         tail = self.stderr_tail()
-        return ChildError(f"{self.name} {how} ({what})", kind="WorkerDied", traceback=tail)
+        last = tail.splitlines()[-1].strip() if tail.strip() else ""
+        return ChildError(
+            f"{self.name} {how} ({what})" + (f": {last}" if last else ""), kind="WorkerDied", traceback=tail
+        )
 
     def tree(self) -> list[psutil.Process]:
         """The child and its live descendants (remembered, so leavers are still found)."""
