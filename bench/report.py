@@ -1,0 +1,272 @@
+"""``reports/<run>/``: the PNGs of one saved run and an ``index.md`` that reads on its own.
+
+Every case's passes are pooled first (``cases``): the figures and the table show
+the median over passes of each per-pass figure (median of medians), so a run of
+several passes draws one point per case. A figure whose data the run lacks is not
+written, and the page says why; a partial run, a failed case or a skipped one is
+shown, never a reason to crash. pandas and matplotlib are imported here and in
+``plots`` only: the harness and its workers start without them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import machine, results
+from .plots import ABSENT, FIGURES, executor_rank, speedup_basis, speedups
+
+#: What a case is, across runs and passes: ``params`` is the workload's own parameters as text.
+KEY = ["workload", "executor", "workers", "params"]
+NOT_PARAMS = ("workload", "executor", "workers", "pass")
+NUMERIC = ["median_s", "throughput", "speedup", "effective_cores", "vs_ideal", "ideal_s", "p50", "p90", "p99", "cv"]
+
+
+def workload_params(params: dict[str, Any]) -> str:
+    """The workload's parameters as ``name=value, ...`` (sorted): part of a case's identity."""
+    return ", ".join(f"{name}={params[name]}" for name in sorted(params) if name not in NOT_PARAMS)
+
+
+def _row(entry: dict[str, Any]) -> dict[str, Any]:
+    params, extra, stats = entry["params"], entry.get("extra_info") or {}, entry["stats"]
+    latency = extra.get("latency_ms") or {}
+    timeline = extra.get("timeline") or {}
+    return {
+        "workload": params.get("workload", entry.get("group") or "?"),
+        "executor": params.get("executor", "?"),
+        "workers": int(params.get("workers", 1)),
+        "params": workload_params(params),
+        "pass": int(params.get("pass", 0)),
+        "median_s": stats.get("median"),
+        "data": list(stats.get("data") or []),
+        "throughput": extra.get("throughput"),
+        "unit": extra.get("throughput_unit", ""),
+        "speedup": extra.get("speedup"),
+        "effective_cores": extra.get("effective_cores"),
+        "vs_ideal": extra.get("vs_ideal"),
+        "ideal_s": extra.get("ideal_s"),
+        "p50": latency.get("p50"),
+        "p90": latency.get("p90"),
+        "p99": latency.get("p99"),
+        "cv": extra.get("cv"),
+        "unstable": list(extra.get("unstable") or []),
+        "timeline": timeline if timeline.get("t_s") else None,
+    }
+
+
+def _pool(group: pd.DataFrame) -> dict[str, Any]:
+    """One case over its passes: medians of the per-pass figures, all rounds, every unstable reason."""
+    timelines = [t for t in group["timeline"] if t is not None]
+    pooled: dict[str, Any] = {name: group[name].iloc[0] for name in KEY}
+    pooled.update({str(name): value for name, value in group[NUMERIC].astype(float).median(skipna=True).items()})
+    pooled.update(
+        passes=len(group),
+        unit=group["unit"].iloc[0],
+        data=[value for data in group["data"] for value in data],
+        unstable=[
+            f"pass {number}: {reason}" if len(group) > 1 else reason
+            for number, reasons in zip(group["pass"], group["unstable"], strict=True)
+            for reason in reasons
+        ],
+        timeline=max(timelines, key=lambda t: len(t["t_s"])) if timelines else None,
+    )
+    return pooled
+
+
+def cases(run: dict[str, Any]) -> pd.DataFrame:
+    """One row per case (passes pooled), sorted by workload, parameters, workers, executor."""
+    entries = [_row(entry) for entry in run["benchmarks"]]
+    if not entries:
+        return pd.DataFrame(columns=[*KEY, *NUMERIC, "passes", "unit", "data", "unstable", "timeline"])
+    rows = pd.DataFrame(entries)
+    pooled = pd.DataFrame([_pool(group) for _, group in rows.groupby(KEY, sort=False)])
+    pooled["rank"] = pooled["executor"].map(executor_rank)
+    pooled = pooled.sort_values(["workload", "params", "workers", "rank", "executor"], kind="stable")
+    return pooled.drop(columns="rank").reset_index(drop=True)
+
+
+# ---- index.md -------------------------------------------------------------------------------------------------
+
+
+def _fmt(value: Any, spec: str, suffix: str = "") -> str:
+    return "" if value is None or pd.isna(value) else f"{value:{spec}}{suffix}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+
+def _joined(mapping: dict[str, Any], *keys: str, sep: str = " / ") -> str:
+    return sep.join(str(mapping.get(key, "?")) for key in keys)
+
+
+def machine_section(run: dict[str, Any]) -> list[str]:
+    facts = run["machine_info"].get("bench", {})
+    bench_run = run["machine_info"].get("bench_run", {})
+    config = bench_run.get("config", {})
+    packages = ", ".join(f"{name} {version}" for name, version in (facts.get("packages") or {}).items())
+    rows = [
+        ["Python", _joined(facts, "python_implementation", "python_version", sep=" ")],
+        ["GIL enabled", _joined(facts, "gil_enabled")],
+        ["free-threaded build", _joined(facts, "free_threaded_build")],
+        ["cores (logical / physical / usable)", _joined(facts, "logical_cores", "physical_cores", "usable_cores")],
+        ["CPU", _joined(facts, "cpu_model")],
+        ["multiprocessing start method", _joined(facts, "mp_start_method")],
+        ["harness / result format", _joined(facts, "harness_version", "format_version")],
+        ["packages", packages],
+        ["rounds / warm-up / passes", _joined(config, "rounds", "warmup", "passes")],
+        ["started", str(bench_run.get("started", run.get("datetime", "?")))],
+    ]
+    return ["## Machine and run", "", *_table(["fact", "value"], rows), ""]
+
+
+def problems_section(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """Partial run, failed, skipped and unstable cases: what a reader must know before trusting a figure."""
+    bench_run = run["machine_info"].get("bench_run", {})
+    lines = ["## Partial run, failed, skipped and unstable cases", ""]
+    if bench_run.get("partial"):
+        lines += ["**This run is partial**: it was interrupted, and holds only the cases finished before that.", ""]
+    failed = bench_run.get("failed") or []
+    lines += [f"Failed cases: {len(failed)}" + (":\n" if failed else ".")]
+    for case in failed:
+        error = case.get("error") or {}
+        message = (str(error.get("message") or "").splitlines() or [""])[0]
+        lines.append(f"- `{case.get('name', '?')}`: {error.get('type', 'Error')}: {message}")
+    skipped = bench_run.get("skipped") or []
+    by_reason: dict[str, list[str]] = {}
+    for case in skipped:
+        by_reason.setdefault(str(case.get("reason", "")), []).append(f"`{case.get('name', '?')}`")
+    lines += ["", f"Skipped cases: {len(skipped)}" + (":\n" if skipped else ".")]
+    lines += [f"- {reason}: {', '.join(names)}" for reason, names in by_reason.items()]
+    unstable = frame[frame["unstable"].map(bool)] if not frame.empty else frame
+    lines += [
+        "",
+        f"Unstable cases (their figures deserve less trust): {len(unstable)}" + (":\n" if len(unstable) else "."),
+    ]
+    lines += [f"- {case_label(row)}: {'; '.join(row['unstable'])}" for _, row in unstable.iterrows()]
+    return [*lines, ""]
+
+
+def case_label(row: pd.Series) -> str:
+    return f"{row['workload']} {row['executor']} w{row['workers']}"
+
+
+#: Each figure's heading and what it shows, for index.md.
+FIGURE_TEXT = {
+    "scaling": (
+        "Scaling: speedup against sequential",
+        "*paired* = the median of per-round ratios, each round measured right beside a sequential round; "
+        "*ratio of medians* = sequential median / case median, measured at different times.",
+    ),
+    "cpu_per_core": (
+        "CPU per core: the GIL picture",
+        "Per-core CPU % (whole machine) during the measured rounds of the cpu workload at its largest worker "
+        "count. Under the GIL, threads add up to about one core; processes use every core.",
+    ),
+    "effective_cores": ("Effective cores", "CPU seconds of the worker's process tree per wall second."),
+    "http": (
+        "HTTP: throughput and time against the ideal",
+        "Requests/s, measured time over the ideal ceil(requests / concurrency) x latency, and request latency.",
+    ),
+    "pipeline": ("Pipeline throughput", "Items through the producer/consumer queue per second."),
+}
+
+
+def figures_section(written: dict[str, bool], frame: pd.DataFrame) -> list[str]:
+    bases = [
+        f"{workload}: {basis}"
+        for (workload, _), group in frame.groupby(["workload", "params"], sort=False)
+        if (basis := speedup_basis(group))
+    ]
+    lines = ["## Figures", "", f"Speedups: {'; '.join(bases) or 'none'}.", ""]
+    for name in FIGURES:
+        title, note = FIGURE_TEXT[name]
+        lines += [f"### {title}", "", note, ""]
+        lines += [f"![{title}]({name}.png)" if written[name] else f"Not written: {ABSENT[name]}.", ""]
+    return lines
+
+
+def headline_section(frame: pd.DataFrame, passes: int) -> list[str]:
+    """One table per workload and parameter set, with the speedup's basis marked."""
+    pooled = f" (each figure: the median over {passes} passes)" if passes > 1 else ""
+    lines = [f"## Headline numbers{pooled}", ""]
+    if frame.empty:
+        return [*lines, "No finished cases.", ""]
+    for (workload, params), group in frame.groupby(["workload", "params"], sort=False):
+        basis = speedup_basis(group)
+        speedup = speedups(group) if basis else pd.Series(float("nan"), index=group.index)
+        mark = {"paired": " (paired)", "ratio of medians": " (ratio of medians)"}.get(basis, "")
+        header = [
+            "executor",
+            "workers",
+            "median round (s)",
+            f"{group['unit'].iloc[0] or 'throughput'}",
+            f"speedup{mark}",
+            "vs ideal",
+            "eff. cores",
+            "CV",
+            "unstable",
+        ]
+        rows = [
+            [
+                row["executor"],
+                str(row["workers"]),
+                _fmt(row["median_s"], ".4f"),
+                _fmt(row["throughput"], ",.0f"),
+                _fmt(ratio, ".2f", "x"),
+                _fmt(row["vs_ideal"], ".2f", "x"),
+                _fmt(row["effective_cores"], ".2f"),
+                _fmt(row["cv"], ".1%"),
+                "yes" if row["unstable"] else "",
+            ]
+            for (_, row), ratio in zip(group.iterrows(), speedup, strict=True)
+        ]
+        shown = [i for i in range(len(header)) if any(row[i] for row in rows)]  # no all-empty column
+        rows = [[row[i] for i in shown] for row in rows]
+        lines += [f"### {workload}" + (f" ({params})" if params else ""), ""]
+        lines += [*_table([header[i] for i in shown], rows), ""]
+    return lines
+
+
+def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    bench_run = run["machine_info"].get("bench_run", {})
+    unstable = int(frame["unstable"].map(bool).sum()) if not frame.empty else 0
+    counts = (
+        f"{len(frame)} cases measured, {len(bench_run.get('failed') or [])} failed, "
+        f"{len(bench_run.get('skipped') or [])} skipped, {unstable} unstable (listed below)."
+    )
+    partial = ["**Partial run**: interrupted before the end; only the cases finished by then are here.", ""]
+    return (partial if bench_run.get("partial") else []) + [counts, ""]
+
+
+def index_markdown(run: dict[str, Any], frame: pd.DataFrame, written: dict[str, bool]) -> str:
+    facts = run["machine_info"].get("bench", {})
+    name = Path(run.get("_path", "run")).stem
+    passes = int(frame["passes"].max()) if not frame.empty else 1
+    partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
+    lines = [f"# Report of run {name}{partial}", "", machine.describe(facts), "", *_at_a_glance(run, frame)]
+    lines += figures_section(written, frame) + headline_section(frame, passes)
+    lines += problems_section(run, frame) + machine_section(run)
+    return "\n".join(lines)
+
+
+def write_report(run_path: Path, out_root: Path) -> Path:
+    """Write ``out_root/<run file stem>/`` (PNGs and index.md) for the run at ``run_path``; return the folder."""
+    run = results.load_run(run_path)
+    frame = cases(run)
+    facts = run["machine_info"].get("bench", {})
+    figures = {name: build(frame, facts) for name, build in FIGURES.items()}
+    folder = out_root / run_path.stem
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, figure in figures.items():
+        png = folder / f"{name}.png"
+        if figure is None:
+            png.unlink(missing_ok=True)  # a figure from an earlier report of this run would mislead
+        else:
+            figure.savefig(png, dpi=110)
+    written = {name: figure is not None for name, figure in figures.items()}
+    (folder / "index.md").write_text(index_markdown(run, frame, written))
+    return folder
