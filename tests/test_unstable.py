@@ -1,0 +1,43 @@
+"""A case run beside a busy process is marked unstable, with the background load named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_bench, saved_run
+
+SPIN = "import time\nend = time.time() + 60\nwhile time.time() < end: pass"
+
+
+def test_background_load_marks_the_case_unstable(tmp_path: Path) -> None:
+    noisy = subprocess.Popen([sys.executable, "-c", SPIN])
+    try:
+        done = run_bench(
+            "run",
+            "--workloads",
+            "cpu",
+            "--executors",
+            "sequential",
+            "--workers",
+            "1",
+            "--cpu-n",
+            "4000000",
+            "--rounds",
+            "4",
+            "--warmup",
+            "1",
+            "--no-report",
+            "--results",
+            str(tmp_path),
+        )
+    finally:
+        noisy.kill()
+        noisy.wait()
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    extra = json.loads(saved_run(tmp_path).read_text())["benchmarks"][0]["extra_info"]
+    assert extra["background_cores"] > 0.5  # the spinner's core, seen as other load
+    assert any("other processes used" in reason for reason in extra["unstable"]), extra["unstable"]
+    assert "WARNING: cpu-sequential-w1 is unstable: other processes used" in done.stdout
