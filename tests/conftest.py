@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,3 +76,78 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_run_data(tiny_run: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(tiny_run.read_text())
     return data
+
+
+# --- Processes a test started: tagged through the environment, so none may outlive it. ---
+
+#: Every process a test starts inherits this variable (with the test's own value) from the test process.
+PROCESS_TAG = "CONCURRENCY_BENCH_TEST_TAG"
+
+
+def tagged_processes(tag: str) -> list[psutil.Process]:
+    """Live processes, other than this one, whose environment carries ``tag``."""
+    found = []
+    for proc in psutil.process_iter():
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE and proc.environ().get(PROCESS_TAG) == tag:
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
+def assert_none_left(tag: str, grace: float = 5.0) -> None:
+    """Fail, naming them, if processes tagged ``tag`` are still alive ``grace`` seconds from now (then kill them)."""
+    deadline = time.monotonic() + grace
+    while (left := tagged_processes(tag)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not left:
+        return
+    described = []
+    for proc in left:
+        try:
+            described.append(f"{proc.pid}: {' '.join(proc.cmdline())[:200]}")
+            proc.kill()
+        except psutil.Error:
+            continue
+    raise AssertionError("processes left behind:\n" + "\n".join(described))
+
+
+@pytest.fixture
+def process_tag(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A unique tag in the environment of every process the test starts; none may be left when it ends."""
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv(PROCESS_TAG, tag)
+    yield tag
+    assert_none_left(tag)
+
+
+def bench_env() -> dict[str, str]:
+    """The environment ``run_bench`` gives ``python -m bench`` (for a Popen of it)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def unrunnable_reason(executor: str) -> str | None:
+    """Why ``executor`` cannot run on this interpreter (the matrix skips it too), or None."""
+    from bench import machine
+    from bench.executors import missing_requirements
+
+    missing = missing_requirements(executor)
+    if missing:
+        return f"{executor} needs {', '.join(missing)}"
+    if executor == "gevent" and machine.free_threaded_build():
+        return "gevent does not support free-threaded builds"
+    return None
+
+
+def executor_params() -> list[Any]:
+    """Every executor as a pytest parameter, skipped (with the reason) where it cannot run here."""
+    from bench.executors import EXECUTORS
+
+    return [
+        pytest.param(name, marks=pytest.mark.skipif(reason is not None, reason=reason or ""))
+        for name in EXECUTORS
+        for reason in [unrunnable_reason(name)]
+    ]

@@ -1,0 +1,126 @@
+"""bench.options: the parsing functions shared by the CLI and the plugin, and ``forward``."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+import workloads
+from bench import options
+from bench.executors import EXECUTORS
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("20ms", 0.020), ("0.5s", 0.5), ("2min", 120.0), ("250us", 250e-6), (".5s", 0.5), (" 1.5 s ", 1.5), ("3s", 3.0)],
+)
+def test_duration_converts_units_to_seconds(text: str, seconds: float) -> None:
+    """Each unit scales to seconds."""
+    assert options.duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["20", "0.5", "", "ms", "-1s", "20 parsecs", "1e3ms", "twenty ms"])
+def test_duration_needs_a_number_and_a_unit(text: str) -> None:
+    """A bare number is refused (is '20' seconds or milliseconds?), and the message shows an example."""
+    with pytest.raises(argparse.ArgumentTypeError, match="20ms"):
+        options.duration(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", 1), ("7", 7), ("1_000", 1000), (" 3", 3)])
+def test_positive_int_accepts_whole_numbers_from_one(text: str, value: int) -> None:
+    """Whole numbers of at least 1 pass, underscores allowed."""
+    assert options.positive_int(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "at least 1"),
+        ("-1", "at least 1"),
+        ("x", "not a whole number"),
+        ("1.5", "not a whole number"),
+        ("", "not a whole number"),
+    ],
+)
+def test_positive_int_rejects_zero_negatives_and_words(text: str, message: str) -> None:
+    """0, negatives and non-numbers are refused with a reason."""
+    with pytest.raises(argparse.ArgumentTypeError, match=message):
+        options.positive_int(text)
+
+
+def test_count_allows_zero_but_not_negatives() -> None:
+    """``count`` is the >= 0 variant (0 meaning automatic)."""
+    assert options.count("0") == 0
+    assert options.count("12") == 12
+    for bad in ("-1", "x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            options.count(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1,2,4", [1, 2, 4]), ("4,1,1,2", [1, 2, 4]), ("8", [8]), ("1, 2 ,", [1, 2])]
+)
+def test_int_list_sorts_and_drops_duplicates(text: str, value: list[int]) -> None:
+    """A comma-separated list becomes sorted unique whole numbers."""
+    assert options.int_list(text) == value
+
+
+@pytest.mark.parametrize("text", ["", ",", "1,0", "1,-2", "1,x", "abc"])
+def test_int_list_rejects_empty_and_bad_members(text: str) -> None:
+    """An empty list or any member below 1 (or not a number) is refused."""
+    with pytest.raises(argparse.ArgumentTypeError):
+        options.int_list(text)
+
+
+def test_workload_and_executor_lists_name_the_valid_choices() -> None:
+    """An unknown name is refused with every valid name in the message; known names keep their order, once each."""
+    parse_workloads = options.name_list(options._workload_names, "workload")
+    parse_executors = options.name_list(options._executor_names, "executor")
+    assert parse_workloads("pipeline,cpu,pipeline") == ["pipeline", "cpu"]
+    assert parse_executors("threads") == ["threads"]
+    with pytest.raises(argparse.ArgumentTypeError) as workload_error:
+        parse_workloads("cpu,nope")
+    assert "'nope'" in str(workload_error.value)
+    assert all(name in str(workload_error.value) for name in workloads.load_all())
+    with pytest.raises(argparse.ArgumentTypeError) as executor_error:
+        parse_executors("fibers")
+    assert all(name in str(executor_error.value) for name in EXECUTORS)
+    with pytest.raises(argparse.ArgumentTypeError, match="none given"):
+        parse_workloads(",")
+
+
+def test_every_workload_parameter_is_an_option() -> None:
+    """Each workload ``Param`` is a ``--WORKLOAD-PARAM`` option, typed by its kind."""
+    by_name = {option.name: option for option in options.run_options()}
+    for workload in workloads.load_all().values():
+        for param in workload.params:
+            option = by_name[f"{workload.name}-{param.name.replace('_', '-')}"]
+            assert option.type is options.PARAM_TYPES[param.kind]
+
+
+def test_add_options_uses_the_prefix_for_flag_and_destination() -> None:
+    """The plugin's ``--bench-*`` options parse the same values into ``bench_*`` destinations."""
+    parser = argparse.ArgumentParser()
+    options.add_options(parser.add_argument, "bench-")
+    parsed = parser.parse_args(["--bench-workers", "2,1", "--bench-quick", "--bench-http-latency", "5ms"])
+    assert parsed.bench_workers == [1, 2]
+    assert parsed.bench_quick is True
+    assert parsed.bench_http_latency == pytest.approx(0.005)
+    assert parsed.bench_rounds is None
+
+
+def test_forward_renames_run_options_and_leaves_the_rest_for_pytest() -> None:
+    """Our options get the plugin's prefix (with their values); pytest's own options pass through untouched."""
+    ours, rest = options.forward(
+        ["--workers", "1,2", "-k", "cpu and threads", "--quick", "--cpu-n=5000", "-x", "--rounds", "3"]
+    )
+    assert ours == ["--bench-workers", "1,2", "--bench-quick", "--bench-cpu-n=5000", "--bench-rounds", "3"]
+    assert rest == ["-k", "cpu and threads", "-x"]
+
+
+def test_forward_does_not_take_a_value_after_a_flag() -> None:
+    """A flag (no value) does not swallow the next argument."""
+    ours, rest = options.forward(["--no-sampling", "-v"])
+    assert ours == ["--bench-no-sampling"]
+    assert rest == ["-v"]
