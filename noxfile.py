@@ -77,7 +77,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint and format check) and mypy on bench/."""
-    _install(session, "ruff", "mypy", "pandas-stubs", "types-psutil")
+    # Pinned: another release formats or types differently, and CI must not change under us.
+    _install(session, "ruff==0.17.6", "mypy==2.4.1", "pandas-stubs", "types-psutil")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

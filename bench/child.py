@@ -114,7 +114,7 @@ class Child:
                 self._known.setdefault(proc.pid, proc)
         except psutil.Error:
             pass
-        return [p for p in self._known.values() if p.is_running()]
+        return [p for p in self._known.values() if _alive(p)]
 
     def stop(self, grace: float = 2.0, polite: str | None = "quit") -> None:
         """Ask politely, then SIGTERM the group, then SIGKILL whatever is left; always reaps."""
@@ -143,6 +143,14 @@ class Child:
                 stream.close()
         self._selector.close()
         self._stderr.close()
+
+
+def _alive(proc: psutil.Process) -> bool:
+    """Running and not a zombie (a dead pool process waiting for init to reap it)."""
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def python_argv(module: str, *args: str) -> list[str]:

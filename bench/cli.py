@@ -20,6 +20,8 @@ from . import __version__
 from .errors import UserError
 
 SUITE = Path(__file__).with_name("suite.py")
+PYTEST_FLAGS = ("-x", "-v", "-q")  # pytest's own options that `bench run` passes through
+PYTEST_OPTIONS = ("-k", "-m")  # ... and those that take a value
 EXIT_BAD_INPUT = 2
 
 
@@ -60,14 +62,21 @@ def cmd_run(argv: list[str]) -> int:
     import pytest
 
     from . import matrix, plugin
-    from .options import forward, run_options
+    from .options import add_options, forward, run_options
 
-    parser = Parser(prog="bench run", description="Run the matrix and save it under --results.")
-    from .options import add_options
-
+    parser = Parser(
+        prog="bench run",
+        description="Run the matrix and save it under --results. "
+        "pytest's -k EXPR, -m EXPR, -x, -v and -q pass through to select and show cases.",
+        allow_abbrev=False,
+    )
     add_options(parser.add_argument, "")
     parser.add_argument("--no-report", action="store_true", help="do not write the PNG report afterwards")
-    known, rest = parser.parse_known_args(argv)
+    for flag in PYTEST_FLAGS:
+        parser.add_argument(flag, action="count", default=0, help=argparse.SUPPRESS)
+    for option in PYTEST_OPTIONS:
+        parser.add_argument(option, action="append", help=argparse.SUPPRESS)
+    known = parser.parse_args(argv)
     matrix.from_options({o.dest: getattr(known, o.dest) for o in run_options()})  # UserError now, not later
     ours, rest = forward([a for a in argv if a != "--no-report"])
 

@@ -180,6 +180,7 @@ def from_options(get: dict[str, Any]) -> RunConfig:
         check_port_free(get["server_port"])
     quick = bool(get.get("quick"))
     results = get.get("results") or "results"
+    check_results_folder(results)
     base = None
     if get.get("sizes_from"):
         from pathlib import Path
@@ -222,3 +223,18 @@ def check_port_free(port: int) -> None:
                 f"--server-port {port}: cannot bind {HOST}:{port} ({exc.strerror}); "
                 "choose another port or 0 for any free one"
             ) from None
+
+
+def check_results_folder(results: str) -> None:
+    """UserError now if ``--results`` is a file, or a folder that cannot be made or written."""
+    import os
+    from pathlib import Path
+
+    from .errors import UserError
+
+    path = Path(results)
+    existing = next((p for p in (path, *path.parents) if p.exists()), Path())
+    if not existing.is_dir():
+        raise UserError(f"--results {results}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"--results {results}: {existing} is not writable")

@@ -28,6 +28,14 @@ def duration(text: str) -> float:
     return float(match.group(1)) * _SCALE[match.group(2)]
 
 
+def positive_duration(text: str) -> float:
+    """A duration above zero (a zero timeout or sampling interval makes no sense)."""
+    value = duration(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
+    return value
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(str(text).replace("_", ""))
@@ -118,13 +126,13 @@ def run_options() -> list[Option]:
         Option("warmup", "warm-up rounds per case, not measured (default: 1)", count, "N"),
         Option("passes", "passes over the matrix, each in its own shuffled order (default: 1)", positive_int, "N"),
         Option("seed", "seed of the pass order (default: random, and recorded)", count, "N"),
-        Option("interval", "psutil sampling interval (default: 50ms)", duration, "DURATION"),
+        Option("interval", "psutil sampling interval (default: 50ms)", positive_duration, "DURATION"),
         Option("no-sampling", "turn the sampler off (for measuring its overhead)"),
         Option(
             "timeout",
             "longest wait for one round (default: 120s for the first round of a case, "
             "then 10x its slowest round, at least 10s)",
-            duration,
+            positive_duration,
             "DURATION",
         ),
         Option(
@@ -140,7 +148,7 @@ def run_options() -> list[Option]:
             "round-seconds",
             "size cpu and pipeline work so a sequential round takes about this long "
             "here (calibrated before the run; the sizes are saved)",
-            duration,
+            positive_duration,
             "DURATION",
         ),
         Option(

@@ -60,6 +60,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run.save(session.config, interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Always called, even when an interrupt came before the session began: nothing left behind."""
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.close()
+        if run.saved is None and not run.journal.entries():
+            run.journal.remove()
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     run = terminalreporter.config.stash.get(RUN, None)
     if run is None:

@@ -18,7 +18,7 @@ import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import FORMAT_VERSION
 from .errors import UserError
@@ -47,7 +47,10 @@ def write_json_atomic(path: Path, data: Any) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # as any file the user writes (mkstemp makes it 0600)
         with os.fdopen(fd, "w") as out:
             json.dump(data, out, indent=1, default=repr)
             out.flush()
@@ -63,20 +66,26 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("a")
+        self._file: IO[str] | None = None  # made on the first entry: a run that finishes nothing leaves nothing
 
     def append(self, entry: dict[str, Any]) -> None:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a")
         self._file.write(json.dumps(entry, default=repr) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 
     def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
         lines = self.path.read_text().splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
     def remove(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
         self.path.unlink(missing_ok=True)
 
 

@@ -223,9 +223,10 @@ class Run:
             units = self._units(case)
             extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units)
             extra.update(summarize(ticks, rounds.windows[-self.config.rounds :]))
-            if extra.get("peak_uss_bytes") and ready.get("base_uss_bytes"):
-                # What each thread, process, greenlet or task added to the worker's unique memory.
-                added = extra["peak_uss_bytes"] - ready["base_uss_bytes"]
+            if extra.get("peak_pss_bytes") and ready.get("base_pss_bytes"):
+                # What each thread, process, greenlet or task added to the tree's memory. PSS, not USS:
+                # a forked pool's pages stay shared with its parent, so they are no one's unique memory.
+                added = extra["peak_pss_bytes"] - ready["base_pss_bytes"]
                 extra["memory_per_unit_bytes"] = max(0, added) / units
             if sampler is not None:
                 extra["sampler_cores"] = sampler.own_cores()

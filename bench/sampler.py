@@ -38,6 +38,7 @@ class Tick:
     tree_uss: int  # 0 where not read on this tick
     server_cpu: float
     harness_cpu: float
+    tree_pss: int = 0  # proportional memory: shared pages split among sharers (a forked pool's true cost)
 
 
 def _busy(times: Any) -> float:
@@ -95,7 +96,7 @@ class Sampler:
         # USS costs ~0.2 ms a process: every tick for a small tree, less often for a pool.
         read_uss = len(self._procs) <= SMALL_TREE or self._count % USS_EVERY_TICKS == 0
         self._count += 1
-        threads = rss = uss = 0
+        threads = rss = uss = pss = 0
         for proc in self._procs:
             try:
                 with proc.oneshot():
@@ -104,7 +105,9 @@ class Sampler:
                     threads += proc.num_threads()
                     rss += proc.memory_info().rss
                     if read_uss:
-                        uss += proc.memory_full_info().uss
+                        full = proc.memory_full_info()
+                        uss += full.uss
+                        pss += getattr(full, "pss", 0)
                 self._last[proc.pid] = (times.user + times.system, switches.voluntary + switches.involuntary)
             except psutil.Error:
                 pass  # gone since the last refresh: its last counts stay in _last
@@ -116,6 +119,7 @@ class Sampler:
             tree_threads=threads,
             tree_rss=rss,
             tree_uss=uss,
+            tree_pss=pss,
             server_cpu=_cpu(self._server),
             harness_cpu=_cpu(self._harness),
         )
@@ -180,6 +184,7 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         if i in kept:
             elapsed.append(round(float(measured), 3))
     uss = [tick.tree_uss for tick in ticks if tick.tree_uss]
+    pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
     return {
         "effective_cores": tree_cpu / wall,
         "per_core_mean": [round(busy / wall * 100, 1) for busy in machine_busy],
@@ -196,6 +201,7 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         "ctx_switches_per_s": switches / wall,
         "peak_rss_bytes": max(tick.tree_rss for tick in ticks),
         "peak_uss_bytes": max(uss) if uss else 0,
+        "peak_pss_bytes": max(pss) if pss else 0,
         "peak_threads": max(tick.tree_threads for tick in ticks),
         "timeline": {
             "t_s": elapsed,

@@ -46,13 +46,19 @@ def error_message(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def private_bytes() -> int:
-    """This process's unique memory (private pages, as psutil's USS), before the executor exists."""
+def memory_now() -> dict[str, int]:
+    """This process's unique (USS) and proportional (PSS) memory, read before the executor exists."""
+    uss = pss = 0
     try:
         with Path("/proc/self/smaps_rollup").open() as rollup:
-            return sum(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Private_"))
+            for line in rollup:
+                if line.startswith("Private_"):
+                    uss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
     except OSError:
-        return 0
+        pass
+    return {"base_uss_bytes": uss, "base_pss_bytes": pss}
 
 
 def raise_open_files_limit(needed: int) -> None:
@@ -136,7 +142,7 @@ def main() -> int:
     channel = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     case = None
-    base_uss = private_bytes()
+    base_memory = memory_now()
     try:
         started = time.perf_counter()
         case = Case(config)
@@ -147,7 +153,7 @@ def main() -> int:
         if case is not None:
             case.close()
         return 1
-    send(channel, {"event": "ready", "pid": os.getpid(), "startup_s": startup_s, "base_uss_bytes": base_uss})
+    send(channel, {"event": "ready", "pid": os.getpid(), "startup_s": startup_s, **base_memory})
     try:
         serve(case, sys.stdin, channel)
     finally:

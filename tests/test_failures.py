@@ -116,13 +116,13 @@ def test_a_hanging_case_times_out_its_tree_is_killed_and_the_run_goes_on(tmp_pat
 
 #: Several seconds of cases, http first so the local server is up when the signal comes.
 LONG_RUN = shlex.split(
-    "--workloads http,cpu --http-workers 1 --http-requests 8 --http-latency 1ms --workers 1,2 "
+    "--workloads cpu,http --http-workers 1 --http-requests 8 --http-latency 1ms --workers 1,2 "
     "--cpu-n 3000000 --rounds 5 --warmup 0 --no-report"
 )
 
 
 def interrupt_run(tmp_path: Path, signum: int, after_a_case: bool) -> tuple[int, str, Path]:
-    """Start a long run, send ``signum`` once a case is journalled (or once the journal exists): exit code, output."""
+    """Start a long run, send ``signum`` once a case is journalled (or once the first case has started)."""
     results_dir = tmp_path / "results"
     argv = [sys.executable, "-m", "bench", "run", *LONG_RUN, "--results", str(results_dir)]
     with (tmp_path / "out.txt").open("w") as out:
@@ -131,7 +131,9 @@ def interrupt_run(tmp_path: Path, signum: int, after_a_case: bool) -> tuple[int,
             deadline = time.monotonic() + 60
             while True:
                 journals = list(results_dir.rglob(".journal-*.jsonl"))
-                if journals and (not after_a_case or any(p.stat().st_size for p in journals)):
+                if after_a_case and any(p.stat().st_size for p in journals):
+                    break
+                if not after_a_case and "test_case[" in (tmp_path / "out.txt").read_text():
                     break
                 assert proc.poll() is None, "the run ended before it could be interrupted"
                 assert time.monotonic() < deadline, "nothing happened within 60 s"
