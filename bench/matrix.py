@@ -40,7 +40,7 @@ class Case:
             "pass": self.pass_index,
         }
 
-    def worker_config(self, context: dict[str, Any] | None = None) -> str:
+    def worker_config(self, context: dict[str, Any] | None = None, baseline: bool = False) -> str:
         return json.dumps(
             {
                 "workload": self.workload,
@@ -48,16 +48,13 @@ class Case:
                 "workers": self.workers,
                 "params": dict(self.values),
                 "context": context or {},
+                "baseline": baseline,
             }
         )
 
     @property
     def paired(self) -> bool:
         return self.workload in PAIRED_WORKLOADS and self.executor != "sequential"
-
-    def baseline(self) -> Case:
-        """The sequential case this one's rounds are paired with."""
-        return Case(self.workload, "sequential", 1, self.values)
 
 
 @dataclass

@@ -1,11 +1,12 @@
-"""One run of the matrix: the workers, the paired baselines, the server, the journal, the saving.
+"""One run of the matrix: the workers, the paired baseline rounds, the server, the journal, the saving.
 
 ``Run.measure`` is what each pytest-benchmark test calls. It starts the case's
 worker, then lets ``benchmark.pedantic`` time rounds (send ``run``, wait for
-``done``). For cpu and pipeline, pedantic's untimed ``setup`` first runs one round
-of the sequential baseline in its own long-lived worker, so every measured round
-has a baseline round right beside it and speedups are ratios paired in time
-(DESIGN decision 7). A failed case becomes a journal entry, never a lost run.
+``done``). For cpu and pipeline, pedantic's untimed ``setup`` or ``teardown`` has
+the same worker run one round of the workload sequentially (``baseline``),
+alternately just before and just after, so every measured round has a baseline
+round right beside it, in the same process, and speedups are ratios paired in
+time (DESIGN decision 7). A failed case becomes a journal entry, never a lost run.
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ class CaseFailed(Exception):
 
 
 def start_worker(
-    case: Case, context: dict[str, Any], timeout: float = WORKER_START_TIMEOUT_S
+    case: Case, context: dict[str, Any], timeout: float = WORKER_START_TIMEOUT_S, baseline: bool = False
 ) -> tuple[Child, dict[str, Any]]:
     """A ready worker for ``case`` and its ``ready`` message (start-up time, memory before the executor)."""
-    child = Child(python_argv("bench.worker", case.worker_config(context)), f"the worker of {case.id}")
+    child = Child(python_argv("bench.worker", case.worker_config(context, baseline)), f"the worker of {case.id}")
     try:
         ready = child.receive(timeout)
     except ChildError as exc:
@@ -63,9 +64,9 @@ def start_worker(
     return child, ready
 
 
-def run_round(child: Child, timeout: float) -> dict[str, Any]:
-    """One round in ``child``: its ``done`` message, or CaseFailed saying what went wrong."""
-    child.send("run")
+def run_round(child: Child, timeout: float, command: str = "run") -> dict[str, Any]:
+    """One round in ``child`` (``run``, or ``baseline``): its ``done`` message, or CaseFailed."""
+    child.send(command)
     try:
         message = child.receive(timeout)
     except ChildError as exc:
@@ -82,14 +83,14 @@ def run_round(child: Child, timeout: float) -> dict[str, Any]:
 
 
 class Rounds:
-    """The timed target and untimed setup handed to ``benchmark.pedantic`` for one case."""
+    """The timed target and the untimed setup and teardown handed to ``benchmark.pedantic`` for one case."""
 
     def __init__(
-        self, child: Child, baseline: Child | None, timeout: float | None, mark: Callable[[], None] = lambda: None
+        self, child: Child, paired: bool, timeout: float | None, mark: Callable[[], None] = lambda: None
     ) -> None:
         self.child = child
         self.mark = mark  # the sampler's exact tick at a round's edges
-        self.baseline = baseline
+        self.paired = paired
         self.fixed_timeout = timeout
         self.windows: list[tuple[float, float]] = []
         self.messages: list[dict[str, Any]] = []
@@ -102,16 +103,30 @@ class Rounds:
             return FIRST_ROUND_TIMEOUT_S
         return max(10.0, 10 * max(end - start for start, end in self.windows))
 
+    def _baseline_round(self) -> None:
+        started = time.perf_counter()
+        try:
+            run_round(self.child, self.timeout(), command="baseline")
+        except CaseFailed as exc:
+            raise CaseFailed(exc.kind, f"the sequential baseline failed: {exc}", exc.traceback) from None
+        self.baseline_s.append(time.perf_counter() - started)
+
     def before(self) -> None:
-        """pedantic's setup: the paired baseline round, untimed, right before the measured one."""
+        """pedantic's setup (untimed): on even rounds, the paired baseline round just before this one.
+
+        Baselines go before even rounds and after odd ones (B C C B B C ...), so a steady
+        drift of the machine's speed favours neither the baseline nor the case.
+        """
         self.mark()
-        if self.baseline is not None:
-            started = time.perf_counter()
-            try:
-                run_round(self.baseline, self.timeout())
-            except CaseFailed as exc:
-                raise CaseFailed(exc.kind, f"the sequential baseline failed: {exc}", exc.traceback) from None
-            self.baseline_s.append(time.perf_counter() - started)
+        if self.paired and len(self.windows) % 2 == 0:
+            self._baseline_round()
+            self.mark()
+
+    def after(self) -> None:
+        """pedantic's teardown (untimed): on odd rounds, the paired baseline round just after this one."""
+        self.mark()
+        if self.paired and len(self.windows) % 2 == 0:  # the round just run was odd
+            self._baseline_round()
             self.mark()
 
     def run(self) -> None:
@@ -140,14 +155,14 @@ def case_figures(case: Case, rounds: Rounds, measured: int, data: list[float]) -
         "worker_round_s_median": statistics.median(float(m["worker_s"]) for m in messages),
         "cv": statistics.stdev(data) / statistics.mean(data) if len(data) > 1 else 0.0,
     }
-    if rounds.baseline is not None:
+    if rounds.paired:
         base = rounds.baseline_s[-measured:]
         ratios = [b / c for b, c in zip(base, data, strict=True)]
         figures.update(
             speedup=statistics.median(ratios),
             speedup_rounds=ratios,
             baseline_s=base,
-            speedup_basis="paired with a sequential round before each round",
+            speedup_basis="paired: a sequential round right before or after each round, alternately",
         )
     elif case.executor == "sequential" and case.workload != "http":
         figures.update(speedup=1.0, speedup_basis="the baseline itself")
@@ -171,7 +186,6 @@ class Run:
         self.storage = storage_root(Path(config.results), machine.gil_label()) / get_machine_id()
         self.journal = Journal(self.storage / f".journal-{os.getpid()}.jsonl")
         self.server: ServerHandle | None = None
-        self.baselines: dict[str, Child] = {}
         self.saved: Path | None = None
         self.benchmarks: list[dict[str, Any]] = []
         self.failed: list[dict[str, Any]] = []
@@ -186,13 +200,6 @@ class Run:
                 raise CaseFailed("ServerError", str(exc)) from None
         return self.server.url
 
-    def baseline(self, case: Case) -> Child:
-        base = case.baseline()
-        key = base.worker_config()
-        if key not in self.baselines:
-            self.baselines[key], _ = start_worker(base, {})
-        return self.baselines[key]
-
     def measure(self, case: Case, benchmark: Any) -> None:
         """Run ``case`` under ``benchmark.pedantic`` and journal what came of it."""
         if case.skip:
@@ -205,17 +212,21 @@ class Run:
         try:
             context = {"url": self.server_url()} if case.workload == "http" else {}
             boot = time.perf_counter()
-            child, ready = start_worker(case, context)
+            paired = case.paired and self.config.pairing
+            child, ready = start_worker(case, context, baseline=paired)
             boot_s = time.perf_counter() - boot
-            baseline = self.baseline(case) if case.paired and self.config.pairing else None
             if self.server is not None and case.workload == "http":
                 self.server.stats(reset=True)
             if self.config.sampling:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
-            rounds = Rounds(child, baseline, self.config.timeout, sampler.mark if sampler else lambda: None)
+            rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
             benchmark.pedantic(
-                rounds.run, setup=rounds.before, rounds=self.config.rounds, warmup_rounds=self.config.warmup
+                rounds.run,
+                setup=rounds.before,
+                teardown=rounds.after,
+                rounds=self.config.rounds,
+                warmup_rounds=self.config.warmup,
             )
             ticks = sampler.stop() if sampler else []
             data = list(benchmark.stats.stats.data)
@@ -260,10 +271,7 @@ class Run:
         self.journal.append({"kind": "failed", "entry": failure})
 
     def close(self) -> None:
-        """Stop every process this run started: baselines and the server."""
-        for child in self.baselines.values():
-            child.stop()
-        self.baselines.clear()
+        """Stop every process this run started that outlives a case: the server."""
         if self.server is not None:
             self.server.stop()
             self.server = None

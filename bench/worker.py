@@ -3,8 +3,9 @@
 Protocol (one JSON object per line): the harness starts
 ``python -m bench.worker CONFIG_JSON``; the worker builds the executor and the
 workload, then writes ``{"event": "ready"}``; each ``run`` line on stdin gets one
-``{"event": "done"}`` (or ``{"event": "error"}``) back; ``quit`` or end of input
-ends it. Messages go to a private copy of the original stdout, and stdout itself
+``{"event": "done"}`` (or ``{"event": "error"}``) back; ``baseline`` does the same
+for a sequential round of the workload (when the config asks for one); ``quit``
+or end of input ends it. Messages go to a private copy of the original stdout, and stdout itself
 is pointed at stderr, so nothing a workload prints can corrupt the protocol.
 """
 
@@ -89,6 +90,15 @@ class Case:
             config["executor"], self.workload.units(), workload_cls.queues, self.workload.queue_maxsize()
         )
         self.loop = asyncio.new_event_loop() if self.style == "async" else None
+        # The paired sequential baseline runs here, in the case's own process: processes differ in
+        # speed by their memory layout (pyperf's reason for many workers), so a baseline in another
+        # process would carry that process's luck into every ratio.
+        self.baseline: tuple[workloads.Workload, Any] | None = None
+        if config.get("baseline"):
+            self.baseline = (
+                workload_cls(1, config["params"], config.get("context", {})),
+                create("sequential", 1, workload_cls.queues, 0),
+            )
 
     def start(self) -> None:
         self.executor.start()
@@ -102,6 +112,13 @@ class Case:
             return self.loop.run_until_complete(self.workload.run_async(self.executor))
         return self.workload.run_sync(self.executor)
 
+    def run_baseline(self) -> workloads.Outcome:
+        """One round of the same workload, sequentially, in this process."""
+        if self.baseline is None:
+            raise RuntimeError("this worker was started without a baseline")
+        workload, executor = self.baseline
+        return workload.run_sync(executor)
+
     def close(self) -> None:
         if self.loop is not None:
             self.loop.run_until_complete(self.workload.close_async())
@@ -114,12 +131,12 @@ def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
         command = line.strip()
         if command == "quit":
             return
-        if command != "run":
+        if command not in ("run", "baseline"):
             send(channel, {"event": "error", "type": "ProtocolError", "message": f"unknown command {command!r}"})
             continue
         started = time.perf_counter()
         try:
-            outcome = case.run_round()
+            outcome = case.run_round() if command == "run" else case.run_baseline()
         except Exception as exc:  # reported as the case's failure, with the worker's traceback
             send(channel, error_message(exc))
             continue

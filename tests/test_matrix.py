@@ -67,9 +67,10 @@ def test_case_ids_params_and_worker_config() -> None:
         "workers": 2,
         "params": {"n": 100, "tasks": 0},
         "context": {"url": "http://127.0.0.1:1"},
+        "baseline": False,
     }
+    assert json.loads(case.worker_config(baseline=True))["baseline"] is True
     assert case.paired
-    assert case.baseline() == Case("cpu", "sequential", 1, case.values)
     assert not Case("http", "threads", 2, ()).paired
     assert not Case("cpu", "sequential", 1, ()).paired
     assert Case("cpu", "threads", 2, (), pass_index=1).id == "cpu-threads-w2-p1"

@@ -295,3 +295,24 @@ def test_fault_hang_is_a_timeout_and_stop_kills_the_tree(process_tag: str) -> No
     finally:
         child.stop(grace=1.0)
     assert child.proc.returncode is not None
+
+
+def test_baseline_command_runs_the_workload_sequentially_in_the_same_worker() -> None:
+    """With a baseline, ``baseline`` answers a verified sequential round; without one, an error."""
+    from bench.matrix import Case
+    from bench.runner import CaseFailed, run_round, start_worker
+
+    case = Case("cpu", "threads", 2, (("n", 20_000), ("tasks", 0)))
+    child, _ = start_worker(case, {}, baseline=True)
+    try:
+        done = run_round(child, 30, command="baseline")
+        assert done["verified"] and done["amount"] == 20_000
+        assert run_round(child, 30)["verified"]  # the case itself still runs
+    finally:
+        child.stop()
+    child, _ = start_worker(case, {})
+    try:
+        with pytest.raises(CaseFailed, match="without a baseline"):
+            run_round(child, 30, command="baseline")
+    finally:
+        child.stop()
