@@ -22,8 +22,7 @@ import numpy as np
 import psutil
 
 TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
-USS_EVERY_TICKS = 10  # unique memory of a larger tree is read this often
-SMALL_TREE = 1  # a lone worker process has its unique memory read every tick
+FULL_EVERY_TICKS = 5  # memory, threads and context switches (the costly reads) every 5th tick and at marks
 MIN_WALL_S = 0.5  # measured time below which the background load is not estimated (10 ms ticks)
 
 
@@ -32,10 +31,10 @@ class Tick:
     t: float  # time.perf_counter(), the harness's clock for the rounds too
     core_busy: list[float]  # cumulative non-idle seconds per logical core
     tree_cpu: float  # cumulative user+system seconds of the worker tree
-    tree_ctx: int  # cumulative voluntary+involuntary context switches of the tree
+    tree_ctx: int  # cumulative voluntary+involuntary context switches of the tree; -1 where not read
     tree_threads: int
     tree_rss: int
-    tree_uss: int  # 0 where not read on this tick
+    tree_uss: int  # 0 where not read on this tick (as threads and RSS)
     server_cpu: float
     harness_cpu: float
     tree_pss: int = 0  # proportional memory: shared pages split among sharers (a forked pool's true cost)
@@ -78,44 +77,44 @@ class Sampler:
         self.started_at = time.perf_counter()
 
     def mark(self) -> None:
-        """Sample now, from the caller's thread: called right at round edges, outside the timing."""
-        self.sample()
+        """Sample everything now, from the caller's thread: at round edges, outside the timing."""
+        self.sample(full=True)
 
-    def sample(self) -> Tick:
+    def sample(self, full: bool = False) -> Tick:
         """Take one tick and keep it (in time order, whichever thread calls)."""
         with self._lock:
             cpu_before = time.thread_time()
-            tick = self._sample()
+            tick = self._sample(full or self._count % FULL_EVERY_TICKS == 0)
             self.ticks.append(tick)
             self.cpu_s += time.thread_time() - cpu_before
             return tick
 
-    def _sample(self) -> Tick:
+    def _sample(self, full: bool) -> Tick:
         if self._count % TREE_REFRESH_TICKS == 0:
             self._procs = self.tree()
-        # USS costs ~0.2 ms a process: every tick for a small tree, less often for a pool.
-        read_uss = len(self._procs) <= SMALL_TREE or self._count % USS_EVERY_TICKS == 0
         self._count += 1
         threads = rss = uss = pss = 0
         for proc in self._procs:
             try:
                 with proc.oneshot():
                     times = proc.cpu_times()
-                    switches = proc.num_ctx_switches()
-                    threads += proc.num_threads()
-                    rss += proc.memory_info().rss
-                    if read_uss:
-                        full = proc.memory_full_info()
-                        uss += full.uss
-                        pss += getattr(full, "pss", 0)
-                self._last[proc.pid] = (times.user + times.system, switches.voluntary + switches.involuntary)
+                    cpu, switches = times.user + times.system, self._last.get(proc.pid, (0.0, 0))[1]
+                    if full:
+                        counts = proc.num_ctx_switches()
+                        switches = counts.voluntary + counts.involuntary
+                        threads += proc.num_threads()
+                        rss += proc.memory_info().rss
+                        memory = proc.memory_full_info()
+                        uss += memory.uss
+                        pss += getattr(memory, "pss", 0)
+                self._last[proc.pid] = (cpu, switches)
             except psutil.Error:
                 pass  # gone since the last refresh: its last counts stay in _last
         return Tick(
             t=time.perf_counter(),
             core_busy=[_busy(c) for c in psutil.cpu_times(percpu=True)],
             tree_cpu=sum(cpu for cpu, _ in self._last.values()),
-            tree_ctx=sum(ctx for _, ctx in self._last.values()),
+            tree_ctx=sum(ctx for _, ctx in self._last.values()) if full else -1,
             tree_threads=threads,
             tree_rss=rss,
             tree_uss=uss,
@@ -166,7 +165,18 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     server_cpu = over_windows(np.array([tick.server_cpu for tick in ticks]))
     harness_cpu = over_windows(np.array([tick.harness_cpu for tick in ticks]))
     machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
-    switches = over_windows(np.array([tick.tree_ctx for tick in ticks], dtype=float))
+    counted = [tick for tick in ticks if tick.tree_ctx >= 0]  # context switches are read on full ticks only
+    switches = (
+        float(
+            sum(
+                np.interp(end, [k.t for k in counted], [k.tree_ctx for k in counted])
+                - np.interp(start, [k.t for k in counted], [k.tree_ctx for k in counted])
+                for start, end in windows
+            )
+        )
+        if len(counted) >= 2
+        else 0.0
+    )
 
     # A tick interval belongs to a round when its middle does: the edge ticks are taken
     # (by ``mark``) a few microseconds outside the timed window.

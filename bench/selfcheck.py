@@ -110,10 +110,15 @@ def check_sampler(executor: str, n: int, pairs: int, interval: float) -> list[di
                 (on if sampling else off).append(took)
     finally:
         child.stop()
+    import numpy as np
+
+    from .compare import bootstrap_ratio  # the same bootstrap as compare's verdicts
+
     ratio = statistics.median(on) / statistics.median(off)
+    low, high = bootstrap_ratio(np.array(off), np.array(on))
     cpu_pct = sampler_cpu / sampler_wall * 100
     params = {"workload": "cpu", "executor": executor, "workers": 2, "n": n}
-    shared = {"ratio_on_off": ratio, "sampler_cpu_pct": cpu_pct, "interval_s": interval}
+    shared = {"ratio_on_off": ratio, "ratio_ci95": [low, high], "sampler_cpu_pct": cpu_pct, "interval_s": interval}
     return [
         entry(f"sampler-{executor}-on", {**params, "sampling": True}, on, shared),
         entry(f"sampler-{executor}-off", {**params, "sampling": False}, off, shared),
@@ -166,7 +171,7 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     parser.add_argument("--results", default="results", help="folder for the saved JSON (default: results)")
     parser.add_argument("--interval", type=duration, default=0.05, help="sampling interval (default: 50ms)")
     parser.add_argument("--noop-rounds", type=positive_int, help="no-op rounds (default: 500; quick 50)")
-    parser.add_argument("--pairs", type=positive_int, help="sampler on/off pairs (default: 10; quick 2)")
+    parser.add_argument("--pairs", type=positive_int, help="sampler on/off pairs (default: 20; quick 2)")
     parser.add_argument(
         "--cpu-n", type=positive_int, help="cpu countdown per round (default: 10_000_000; quick 200_000)"
     )
@@ -183,7 +188,7 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     quick = args.quick
     defaults = {
         "noop_rounds": (500, 50),
-        "pairs": (10, 2),
+        "pairs": (20, 2),
         "cpu_n": (10_000_000, 200_000),
         "http_requests": (400, 40),
         "http_latency": (0.020, 0.002),
@@ -210,9 +215,10 @@ def verdicts(entries: list[dict[str, Any]]) -> list[tuple[str, float, str, bool]
             rows.append(("no-op round trip, p99 ms", extra["p99_ms"], "(reported)", True))
         elif check.endswith("-on"):
             executor = item["params"]["executor"]
+            low, high = extra["ratio_ci95"]
             rows.append(
                 (
-                    f"sampler on/off ratio, {executor} w2",
+                    f"sampler on/off ratio, {executor} w2 (95% CI {low:.3f}-{high:.3f})",
                     extra["ratio_on_off"],
                     "<= 1.02",
                     extra["ratio_on_off"] <= TARGETS["sampler_ratio"],
@@ -240,7 +246,12 @@ def verdicts(entries: list[dict[str, Any]]) -> list[tuple[str, float, str, bool]
             cores = extra["server_cores"] or 0.0
             rows.append((f"http {check[7:]}: server cores", cores, "< 0.5", cores < TARGETS["server_cores"]))
             rows.append(
-                (f"http {check[7:]}: server own ms p50/p99", extra["server_overhead_ms"]["p99"], "(reported p99)", True)
+                (
+                    f"http {check[7:]}: server's own ms per request, p99",
+                    extra["server_overhead_ms"]["p99"],
+                    "(reported)",
+                    True,
+                )
             )
             rows.append(
                 (f"http {check[7:]}: client latency ms p99", extra["client_latency_ms"]["p99"], "(reported)", True)
