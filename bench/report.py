@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import machine, results
@@ -21,7 +22,22 @@ from .plots import ABSENT, FIGURES, executor_rank, speedup_basis, speedups
 #: What a case is, across runs and passes: ``params`` is the workload's own parameters as text.
 KEY = ["workload", "executor", "workers", "params"]
 NOT_PARAMS = ("workload", "executor", "workers", "pass")
-NUMERIC = ["median_s", "throughput", "speedup", "effective_cores", "vs_ideal", "ideal_s", "p50", "p90", "p99", "cv"]
+NUMERIC = [
+    "median_s",
+    "throughput",
+    "speedup",
+    "effective_cores",
+    "vs_ideal",
+    "ideal_s",
+    "p50",
+    "p90",
+    "p99",
+    "cv",
+    "memory_per_unit",
+    "server_cores",
+    "units",
+    "peak_pss",
+]
 
 
 def workload_params(params: dict[str, Any]) -> str:
@@ -51,6 +67,10 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
         "p90": latency.get("p90"),
         "p99": latency.get("p99"),
         "cv": extra.get("cv"),
+        "memory_per_unit": extra.get("memory_per_unit_bytes"),
+        "units": extra.get("units"),
+        "peak_pss": extra.get("peak_pss_bytes") or None,
+        "server_cores": extra.get("server_cores") if params.get("workload") == "http" else None,
         "unstable": list(extra.get("unstable") or []),
         "timeline": timeline if timeline.get("t_s") else None,
     }
@@ -207,6 +227,9 @@ def headline_section(frame: pd.DataFrame, passes: int) -> list[str]:
             f"speedup{mark}",
             "vs ideal",
             "eff. cores",
+            "latency p50/p99 (ms)",
+            "server cores",
+            "memory per unit (KiB)",
             "CV",
             "unstable",
         ]
@@ -219,6 +242,9 @@ def headline_section(frame: pd.DataFrame, passes: int) -> list[str]:
                 _fmt(ratio, ".2f", "x"),
                 _fmt(row["vs_ideal"], ".2f", "x"),
                 _fmt(row["effective_cores"], ".2f"),
+                f"{row['p50']:.1f} / {row['p99']:.1f}" if pd.notna(row["p50"]) else "",
+                _fmt(row["server_cores"], ".2f"),
+                _fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f"),
                 _fmt(row["cv"], ".1%"),
                 "yes" if row["unstable"] else "",
             ]
@@ -229,6 +255,31 @@ def headline_section(frame: pd.DataFrame, passes: int) -> list[str]:
         lines += [f"### {workload}" + (f" ({params})" if params else ""), ""]
         lines += [*_table([header[i] for i in shown], rows), ""]
     return lines
+
+
+def memory_section(frame: pd.DataFrame) -> list[str]:
+    """The memory cost of each model: the slope of the tree's peak PSS against its units.
+
+    A slope leaves out what every worker pays once (imports, the event loop, the pool's machinery).
+    """
+    rows = []
+    for (workload, executor), group in frame.groupby(["workload", "executor"], sort=False):
+        known = group.dropna(subset=["units", "peak_pss"])
+        if known["units"].nunique() < 2:
+            continue
+        slope = np.polyfit(known["units"].astype(float), known["peak_pss"].astype(float), 1)[0]
+        span = f"{int(known['units'].min())}-{int(known['units'].max())}"
+        rows.append([str(workload), str(executor), span, f"{slope / 1024:,.1f}"])
+    if not rows:
+        return []
+    lines = [
+        "## Memory per unit",
+        "",
+        "Slope of the worker tree's peak proportional memory (PSS) against its units, fitted over the "
+        "worker counts run: what each added thread, process, greenlet or task costs.",
+        "",
+    ]
+    return [*lines, *_table(["workload", "executor", "units", "KiB per added unit"], rows), ""]
 
 
 def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
@@ -248,7 +299,7 @@ def index_markdown(run: dict[str, Any], frame: pd.DataFrame, written: dict[str, 
     passes = int(frame["passes"].max()) if not frame.empty else 1
     partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
     lines = [f"# Report of run {name}{partial}", "", machine.describe(facts), "", *_at_a_glance(run, frame)]
-    lines += figures_section(written, frame) + headline_section(frame, passes)
+    lines += figures_section(written, frame) + headline_section(frame, passes) + memory_section(frame)
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)
 

@@ -255,3 +255,14 @@ def test_report_of_a_run_without_our_extra_info(tiny_run_data: dict[str, Any], t
     folder = report.write_report(save(data, tmp_path), tmp_path / "reports")
     assert {p.name for p in folder.iterdir()} == {"index.md", "scaling.png"}
     assert "ratio of medians" in (folder / "index.md").read_text()
+
+
+def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any]) -> None:
+    """Memory per added unit is a slope over worker counts, one row per workload and executor that has two."""
+    lines = report.memory_section(report.cases(tiny_run_data))
+    assert lines[0] == "## Memory per unit"
+    rows = [line for line in lines if line.startswith("| cpu |")]
+    executors = {row.split("|")[2].strip() for row in rows}
+    assert {"threads", "processes", "gevent", "asyncio"} <= executors  # sequential runs at one count only
+    for row in rows:
+        float(row.split("|")[4].replace(",", ""))  # a number of KiB
