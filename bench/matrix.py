@@ -69,6 +69,7 @@ class RunConfig:
     values: dict[str, dict[str, Any]]  # workload -> parameter -> value
     rounds: int = 5
     warmup: int = 1
+    warmup_seconds: float = 3.0
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
     interval: float = 0.05
@@ -199,7 +200,20 @@ def from_options(get: dict[str, Any]) -> RunConfig:
         results=results,
         server_port=get.get("server_port") or 0,
     )
-    for name in ("rounds", "warmup", "passes", "seed", "interval", "max_processes", "round_seconds", "sizes_from"):
+    if quick:
+        config.warmup_seconds = 0.0
+    names = (
+        "rounds",
+        "warmup",
+        "warmup_seconds",
+        "passes",
+        "seed",
+        "interval",
+        "max_processes",
+        "round_seconds",
+        "sizes_from",
+    )
+    for name in names:
         if get.get(name) is not None:
             setattr(config, name, get[name])
     return config

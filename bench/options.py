@@ -124,6 +124,13 @@ def run_options() -> list[Option]:
         Option("http-workers", "concurrency ladder for http alone (overrides --workers there)", int_list, "LIST"),
         Option("rounds", "measured rounds per case (default: 5)", positive_int, "N"),
         Option("warmup", "warm-up rounds per case, not measured (default: 1)", count, "N"),
+        Option(
+            "warmup-seconds",
+            "... and warm up for at least this long: a fresh process runs slower for its first seconds "
+            "(default: 3s; --quick: 0s)",
+            duration,
+            "DURATION",
+        ),
         Option("passes", "passes over the matrix, each in its own shuffled order (default: 1)", positive_int, "N"),
         Option("seed", "seed of the pass order (default: random, and recorded)", count, "N"),
         Option("interval", "psutil sampling interval (default: 50ms)", positive_duration, "DURATION"),

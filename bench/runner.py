@@ -129,6 +129,20 @@ class Rounds:
             self._baseline_round()
             self.mark()
 
+    def warm_up(self, rounds: int, seconds: float) -> int:
+        """Untimed rounds until ``rounds`` are done and ``seconds`` have passed; how many ran.
+
+        By time, not only by count: a fresh process here ran the countdown up to 35% slower
+        for its first 1-3 s (a per-process effect: a new process starts slow again).
+        """
+        started, done = time.perf_counter(), 0
+        while done < rounds or time.perf_counter() - started < seconds:
+            self.before()
+            self.run()
+            self.after()
+            done += 1
+        return done
+
     def run(self) -> None:
         """pedantic's target: one round, timed by pytest-benchmark."""
         started = time.perf_counter()
@@ -221,18 +235,15 @@ class Run:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
+            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
             benchmark.pedantic(
-                rounds.run,
-                setup=rounds.before,
-                teardown=rounds.after,
-                rounds=self.config.rounds,
-                warmup_rounds=self.config.warmup,
+                rounds.run, setup=rounds.before, teardown=rounds.after, rounds=self.config.rounds, warmup_rounds=0
             )
             ticks = sampler.stop() if sampler else []
             data = list(benchmark.stats.stats.data)
             extra = case_figures(case, rounds, self.config.rounds, data)
             units = self._units(case)
-            extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units)
+            extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units, warmup_rounds=warmed)
             extra.update(summarize(ticks, rounds.windows[-self.config.rounds :]))
             if extra.get("peak_pss_bytes") and ready.get("base_pss_bytes"):
                 # What each thread, process, greenlet or task added to the tree's memory. PSS, not USS:

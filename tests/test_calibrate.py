@@ -10,7 +10,19 @@ from conftest import run_bench, saved_run
 
 from bench.calibrate import calibrate
 
-SMALL = ["--executors", "sequential", "--workers", "1", "--rounds", "3", "--warmup", "1", "--no-report"]
+SMALL = [
+    "--executors",
+    "sequential",
+    "--workers",
+    "1",
+    "--rounds",
+    "3",
+    "--warmup",
+    "1",
+    "--warmup-seconds",
+    "0s",
+    "--no-report",
+]
 
 
 def test_calibrate_sizes_within_a_factor_of_the_target() -> None:

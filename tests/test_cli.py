@@ -23,6 +23,8 @@ SMALL = [
     "2",
     "--warmup",
     "0",
+    "--warmup-seconds",
+    "0s",
     "--interval",
     "10ms",
     "--no-report",

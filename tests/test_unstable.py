@@ -29,6 +29,8 @@ def test_background_load_marks_the_case_unstable(tmp_path: Path) -> None:
             "4",
             "--warmup",
             "1",
+            "--warmup-seconds",
+            "0s",
             "--no-report",
             "--results",
             str(tmp_path),
