@@ -57,6 +57,14 @@ def count(text: str) -> int:
     return value
 
 
+def port(text: str) -> int:
+    """A TCP port, 0 meaning any free one."""
+    value = count(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return value
+
+
 def int_list(text: str) -> list[int]:
     """'1,2,4' -> [1, 2, 4], each at least 1, duplicates dropped, order kept sorted."""
     parts = [part for part in str(text).split(",") if part.strip()]
@@ -150,7 +158,7 @@ def run_options() -> list[Option]:
             "N",
         ),
         Option("results", "folder of saved runs (default: results)", str, "DIR"),
-        Option("server-port", "port of the local HTTP server on 127.0.0.1 (default: 0, any free port)", count, "PORT"),
+        Option("server-port", "port of the local HTTP server on 127.0.0.1 (default: 0, any free port)", port, "PORT"),
         Option(
             "round-seconds",
             "size cpu and pipeline work so a sequential round takes about this long "

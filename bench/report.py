@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import machine, results
+from .errors import UserError
 from .plots import ABSENT, FIGURES, executor_rank, speedup_basis, speedups
 
 #: What a case is, across runs and passes: ``params`` is the workload's own parameters as text.
@@ -311,13 +312,16 @@ def write_report(run_path: Path, out_root: Path) -> Path:
     facts = run["machine_info"].get("bench", {})
     figures = {name: build(frame, facts) for name, build in FIGURES.items()}
     folder = out_root / run_path.stem
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, figure in figures.items():
-        png = folder / f"{name}.png"
-        if figure is None:
-            png.unlink(missing_ok=True)  # a figure from an earlier report of this run would mislead
-        else:
-            figure.savefig(png, dpi=110)
-    written = {name: figure is not None for name, figure in figures.items()}
-    (folder / "index.md").write_text(index_markdown(run, frame, written))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, figure in figures.items():
+            png = folder / f"{name}.png"
+            if figure is None:
+                png.unlink(missing_ok=True)  # a figure from an earlier report of this run would mislead
+            else:
+                figure.savefig(png, dpi=110)
+        written = {name: figure is not None for name, figure in figures.items()}
+        (folder / "index.md").write_text(index_markdown(run, frame, written))
+    except OSError as exc:
+        raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
     return folder

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +57,9 @@ def start_worker(
     except ChildError as exc:
         child.stop(polite=None)
         raise CaseFailed(exc.kind, f"worker did not start: {exc}", exc.traceback) from None
+    except BaseException:  # Ctrl-C while it starts: it is in its own session, so stop it here
+        child.stop(polite=None)
+        raise
     if ready.get("event") != "ready":
         child.stop(polite=None)
         raise CaseFailed(
@@ -96,17 +100,18 @@ class Rounds:
         self.messages: list[dict[str, Any]] = []
         self.baseline_s: list[float] = []
 
-    def timeout(self) -> float:
+    def timeout(self, done: list[float] | None = None) -> float:
+        """``--timeout``, else 120 s for a first round, then 10x the slowest so far (at least 10 s)."""
         if self.fixed_timeout is not None:
             return self.fixed_timeout
-        if not self.windows:
-            return FIRST_ROUND_TIMEOUT_S
-        return max(10.0, 10 * max(end - start for start, end in self.windows))
+        if done is None:
+            done = [end - start for start, end in self.windows]
+        return max(10.0, 10 * max(done)) if done else FIRST_ROUND_TIMEOUT_S
 
     def _baseline_round(self) -> None:
         started = time.perf_counter()
         try:
-            run_round(self.child, self.timeout(), command="baseline")
+            run_round(self.child, self.timeout(self.baseline_s), command="baseline")  # its own pace, not the case's
         except CaseFailed as exc:
             raise CaseFailed(exc.kind, f"the sequential baseline failed: {exc}", exc.traceback) from None
         self.baseline_s.append(time.perf_counter() - started)
@@ -184,7 +189,7 @@ def case_figures(case: Case, rounds: Rounds, measured: int, data: list[float]) -
         ideal = float(messages[-1]["extra"]["ideal_s"])
         figures.update(
             ideal_s=ideal,
-            vs_ideal=median_s / ideal,
+            vs_ideal=median_s / ideal if ideal > 0 else None,  # no ideal time with a zero latency
             latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]),
         )
     return figures
@@ -229,36 +234,28 @@ class Run:
             paired = case.paired and self.config.pairing
             child, ready = start_worker(case, context, baseline=paired)
             boot_s = time.perf_counter() - boot
-            if self.server is not None and case.workload == "http":
-                self.server.stats(reset=True)
             if self.config.sampling:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
             warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
+            if self.server is not None and case.workload == "http":
+                self.server.stats(reset=True)  # count the measured rounds only
             benchmark.pedantic(
                 rounds.run, setup=rounds.before, teardown=rounds.after, rounds=self.config.rounds, warmup_rounds=0
             )
             ticks = sampler.stop() if sampler else []
-            data = list(benchmark.stats.stats.data)
-            extra = case_figures(case, rounds, self.config.rounds, data)
-            units = self._units(case)
-            extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, units=units, warmup_rounds=warmed)
-            extra.update(summarize(ticks, rounds.windows[-self.config.rounds :]))
-            if extra.get("peak_pss_bytes") and ready.get("base_pss_bytes"):
-                # What each thread, process, greenlet or task added to the tree's memory. PSS, not USS:
-                # a forked pool's pages stay shared with its parent, so they are no one's unique memory.
-                added = extra["peak_pss_bytes"] - ready["base_pss_bytes"]
-                extra["memory_per_unit_bytes"] = max(0, added) / units
-            if sampler is not None:
-                extra["sampler_cores"] = sampler.own_cores()
-            if self.server is not None and case.workload == "http":
-                extra["server"] = self.server.stats()
+            extra = case_figures(case, rounds, self.config.rounds, list(benchmark.stats.stats.data))
+            extra.update(startup_s=ready["startup_s"], worker_boot_s=boot_s, warmup_rounds=warmed)
+            extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
             extra["unstable"] = unstable_reasons(extra)
             benchmark.extra_info.update(extra)
         except CaseFailed as exc:
             self._record_failure(case, exc.kind, str(exc), exc.traceback)
             pytest.fail(f"{case.id}: {exc.kind}: {exc}", pytrace=False)
+        except Exception as exc:  # a harness-side error is this case's failure too, never the run's end
+            self._record_failure(case, type(exc).__name__, str(exc), traceback.format_exc())
+            pytest.fail(f"{case.id}: {type(exc).__name__}: {exc}", pytrace=False)
         finally:
             if sampler is not None:
                 sampler.stop()  # idempotent: a second stop only adds a tick
@@ -268,9 +265,21 @@ class Run:
         self.benchmarks.append(entry)
         self.journal.append({"kind": "benchmark", "entry": entry})
 
-    @staticmethod
-    def _units(case: Case) -> int:
-        return workloads.get(case.workload)(case.workers, dict(case.values), {}).units()
+    def _resources(
+        self, case: Case, ready: dict[str, Any], sampler: Sampler | None, sampled: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The sampler's figures, memory per unit, and the server's own count for an http case."""
+        units = workloads.get(case.workload)(case.workers, dict(case.values), {}).units()
+        figures = {"units": units, **sampled}
+        if sampled.get("peak_pss_bytes") and ready.get("base_pss_bytes"):
+            # What each thread, process, greenlet or task added to the tree's memory. PSS, not USS:
+            # a forked pool's pages stay shared with its parent, so they are no one's unique memory.
+            figures["memory_per_unit_bytes"] = max(0, sampled["peak_pss_bytes"] - ready["base_pss_bytes"]) / units
+        if sampler is not None:
+            figures["sampler_cores"] = sampler.own_cores()
+        if self.server is not None and case.workload == "http":
+            figures["server"] = self.server.stats()
+        return figures
 
     def _record_failure(self, case: Case, kind: str, message: str, traceback: str) -> None:
         failure = {

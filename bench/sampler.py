@@ -197,8 +197,9 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
     return {
         "effective_cores": tree_cpu / wall,
-        "per_core_mean": [round(busy / wall * 100, 1) for busy in machine_busy],
-        "machine_busy_cores": sum(machine_busy) / wall,
+        # The kernel counts in 10 ms ticks: over short rounds a core can read above 100%; it cannot be.
+        "per_core_mean": [round(min(100.0, busy / wall * 100), 1) for busy in machine_busy],
+        "machine_busy_cores": min(float(len(machine_busy)), sum(machine_busy) / wall),
         "server_cores": server_cpu / wall,
         "harness_cores": harness_cpu / wall,
         # Busy time that is neither the worker tree, the server nor the harness: other load.

@@ -25,10 +25,11 @@ from pytest_benchmark.stats import Stats
 from pytest_benchmark.utils import get_machine_id
 
 from . import machine
-from .matrix import Case
-from .options import duration, name_list, positive_int
+from .errors import UserError
+from .matrix import Case, check_results_folder
+from .options import name_list, positive_duration, positive_int
 from .results import storage_root, write_json_atomic
-from .runner import run_round, start_worker
+from .runner import CaseFailed, run_round, start_worker
 from .sampler import Sampler, summarize
 from .server_handle import ServerHandle
 
@@ -169,7 +170,7 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     parser = parser_cls(prog="bench selfcheck", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: seconds, for tests")
     parser.add_argument("--results", default="results", help="folder for the saved JSON (default: results)")
-    parser.add_argument("--interval", type=duration, default=0.05, help="sampling interval (default: 50ms)")
+    parser.add_argument("--interval", type=positive_duration, default=0.05, help="sampling interval (default: 50ms)")
     parser.add_argument("--noop-rounds", type=positive_int, help="no-op rounds (default: 500; quick 50)")
     parser.add_argument("--pairs", type=positive_int, help="sampler on/off pairs (default: 20; quick 2)")
     parser.add_argument(
@@ -177,7 +178,7 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("--http-workers", type=str, default=None, help="http concurrencies (default: 50,200; quick 10)")
     parser.add_argument("--http-requests", type=positive_int, help="requests per round (default: 400; quick 40)")
-    parser.add_argument("--http-latency", type=duration, help="server delay (default: 20ms; quick 2ms)")
+    parser.add_argument("--http-latency", type=positive_duration, help="server delay (default: 20ms; quick 2ms)")
     parser.add_argument(
         "--http-executors",
         type=name_list(lambda: ["threads", "gevent", "asyncio"], "executor"),
@@ -260,9 +261,20 @@ def verdicts(entries: list[dict[str, Any]]) -> list[tuple[str, float, str, bool]
 
 
 def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
+    args = parse(argv, parser_cls)
+    check_results_folder(args.results)  # before minutes of measuring, not after
+    try:
+        entries = run_checks(args)
+    except CaseFailed as exc:
+        raise UserError(f"the self-check could not run: {exc.kind}: {exc}") from None
+    save(entries, args, argv)
+    return 0
+
+
+def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Every check, printed as it finishes, then the table."""
     import pandas as pd
 
-    args = parse(argv, parser_cls)
     print(f"Self-check on {machine.describe(machine.collect())}")
     entries = [check_roundtrip(args.noop_rounds)]
     print(f"  round trip: {entries[0]['extra_info']['median_ms']:.3f} ms median")
@@ -289,6 +301,11 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
         server.stop()
     table = pd.DataFrame(verdicts(entries), columns=["check", "measured", "target", "met"])
     print(table.to_string(index=False, formatters={"measured": "{:.3f}".format}))
+    return entries
+
+
+def save(entries: list[dict[str, Any]], args: argparse.Namespace, argv: list[str]) -> Path:
+    """The self-check as JSON, like any run, named so it is never taken for the newest run."""
     info = pytest_benchmark_generate_machine_info()
     info["bench"] = machine.collect()
     info["bench_run"] = {
@@ -300,11 +317,8 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
         "skipped": [],
     }
     stamp = datetime.now(UTC)
-    path = (
-        storage_root(Path(args.results), machine.gil_label())
-        / get_machine_id()
-        / f"selfcheck_{stamp:%Y%m%d_%H%M%S}.json"
-    )
+    folder: Path = storage_root(Path(args.results), machine.gil_label()) / get_machine_id()
+    path = folder / f"selfcheck_{stamp:%Y%m%d_%H%M%S}.json"
     write_json_atomic(
         path,
         {
@@ -316,4 +330,4 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
         },
     )
     print(f"Saved self-check: {path}")
-    return 0
+    return path

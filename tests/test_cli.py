@@ -42,6 +42,8 @@ BAD_INPUT = {
     "unknown command": (["frobnicate"], ["'frobnicate'", "run", "list"]),
     "unknown option": (["run", "--no-such-option"], ["--no-such-option"]),
     "abbreviated option": (["run", "--warm", "0"], ["--warm"]),
+    "port out of range": (["run", "--server-port", "70000"], ["--server-port", "'70000'", "0-65535"]),
+    "selfcheck zero interval": (["selfcheck", "--interval", "0s"], ["--interval", "'0s'"]),
 }
 
 

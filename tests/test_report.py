@@ -266,3 +266,11 @@ def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any])
     assert {"threads", "processes", "gevent", "asyncio"} <= executors  # sequential runs at one count only
     for row in rows:
         float(row.split("|")[4].replace(",", ""))  # a number of KiB
+
+
+def test_report_to_an_unwritable_place_is_one_error_line(tiny_run: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = run_bench("report", str(tiny_run), "--out", str(blocker))
+    assert done.returncode == 2
+    assert done.stderr.startswith("ERROR: cannot write the report") and "Traceback" not in done.stderr

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import Any, ClassVar
 
+import pytest
+
+from bench import matrix
 from bench.matrix import Case
-from bench.runner import Rounds, start_worker
+from bench.runner import Rounds, Run, start_worker
 
 
 def test_warm_up_runs_until_both_count_and_time_are_reached() -> None:
@@ -43,3 +48,22 @@ def test_paired_baselines_alternate_before_and_after_the_rounds() -> None:
         child.stop()
     assert order == ["B", "C", "C", "B", "B", "C", "C", "B"]
     assert len(rounds.baseline_s) == len(rounds.windows) == 4
+
+
+def test_a_harness_side_error_is_recorded_as_the_cases_failure(tmp_path: Path) -> None:
+    """Not only worker failures: an error in the harness while measuring fails that case, journalled."""
+    run = Run(matrix.from_options({"workloads": ["noop"], "results": str(tmp_path)}), [])
+
+    class BrokenBenchmark:
+        extra_info: ClassVar[dict[str, Any]] = {}
+
+        def pedantic(self, *args: Any, **kwargs: Any) -> None:
+            raise ValueError("broken on purpose")
+
+    with pytest.raises(pytest.fail.Exception, match="ValueError: broken on purpose"):
+        run.measure(Case("noop", "sequential", 1, ()), BrokenBenchmark())
+    assert run.failed[0]["error"]["type"] == "ValueError"
+    assert "broken on purpose" in run.failed[0]["error"]["traceback"]
+    assert run.journal.entries()[0]["kind"] == "failed"
+    run.close()
+    run.journal.remove()

@@ -49,3 +49,11 @@ def test_selfcheck_bad_option_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("ERROR:") and len(done.stderr.strip().splitlines()) == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_selfcheck_refuses_a_results_file_before_measuring(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = run_bench("selfcheck", "--quick", "--results", str(blocker))
+    assert done.returncode == 2
+    assert "is a file, not a folder" in done.stderr and "round trip" not in done.stdout
