@@ -23,6 +23,9 @@ class ServerHandle:
         except ChildError as exc:
             self.child.stop(polite=None)
             raise UserError(f"the local HTTP server did not start: {exc}") from None
+        except BaseException:  # Ctrl-C while it starts: it is in its own session, so stop it here
+            self.child.stop(polite=None)
+            raise
         if ready.get("event") != "ready":
             self.child.stop(polite=None)
             raise UserError(f"the local HTTP server did not start: {ready.get('message', ready)}")
