@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 from . import machine, results
 from .errors import UserError
 from .plots import executor_rank
-from .report import KEY, cases
+from .report import KEY, cases, fmt
 
 RESAMPLES = 2000
 CONFIDENCE = 0.95
@@ -236,20 +236,16 @@ def header(runs: list[Loaded]) -> str:
     return "\n".join(lines)
 
 
-def _fmt(value: Any, spec: str) -> str:
-    return "" if pd.isna(value) else f"{value:{spec}}"
-
-
 def text_table(frame: pd.DataFrame, runs: list[Loaded]) -> str:
     """The table printed: one block per workload and parameter set."""
     blocks = []
     for (workload, params), group in frame.groupby(["workload", "params"], sort=False):
         shown = pd.DataFrame({"executor": group["executor"], "workers": group["workers"]})
         for run in runs:
-            shown[f"{run.label} s"] = group[f"median_s {run.label}"].map(lambda v: _fmt(v, ".4f"))
+            shown[f"{run.label} s"] = group[f"median_s {run.label}"].map(lambda v: fmt(v, ".4f"))
         for pair in pairs(runs):
             suffix = f" {pair}" if len(runs) > 2 else ""  # column names stay unique with three runs or more
-            shown[pair] = group[f"ratio {pair}"].map(lambda v: _fmt(v, ".3f"))
+            shown[pair] = group[f"ratio {pair}"].map(lambda v: fmt(v, ".3f"))
             shown[f"{CONFIDENCE:.0%} CI{suffix}"] = [
                 f"{low:.3f}-{high:.3f}" if not pd.isna(low) else ""
                 for low, high in zip(group[f"ci_low {pair}"], group[f"ci_high {pair}"], strict=True)

@@ -111,7 +111,7 @@ def cases(run: dict[str, Any]) -> pd.DataFrame:
 # ---- index.md -------------------------------------------------------------------------------------------------
 
 
-def _fmt(value: Any, spec: str, suffix: str = "") -> str:
+def fmt(value: Any, spec: str, suffix: str = "") -> str:
     return "" if value is None or pd.isna(value) else f"{value:{spec}}{suffix}"
 
 
@@ -238,15 +238,15 @@ def headline_section(frame: pd.DataFrame, passes: int) -> list[str]:
             [
                 row["executor"],
                 str(row["workers"]),
-                _fmt(row["median_s"], ".4f"),
-                _fmt(row["throughput"], ",.0f"),
-                _fmt(ratio, ".2f", "x"),
-                _fmt(row["vs_ideal"], ".2f", "x"),
-                _fmt(row["effective_cores"], ".2f"),
+                fmt(row["median_s"], ".4f"),
+                fmt(row["throughput"], ",.0f"),
+                fmt(ratio, ".2f", "x"),
+                fmt(row["vs_ideal"], ".2f", "x"),
+                fmt(row["effective_cores"], ".2f"),
                 f"{row['p50']:.1f} / {row['p99']:.1f}" if pd.notna(row["p50"]) else "",
-                _fmt(row["server_cores"], ".2f"),
-                _fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f"),
-                _fmt(row["cv"], ".1%"),
+                fmt(row["server_cores"], ".2f"),
+                fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f"),
+                fmt(row["cv"], ".1%"),
                 "yes" if row["unstable"] else "",
             ]
             for (_, row), ratio in zip(group.iterrows(), speedup, strict=True)
