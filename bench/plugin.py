@@ -73,7 +73,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     run = terminalreporter.config.stash.get(RUN, None)
     if run is None:
         return
-    from .summary import headline  # pandas: only once the measuring is over
+    from .summary import headline  # pandas and matplotlib: only once the measuring is over
 
     write = terminalreporter.write_line
     if run.benchmarks:

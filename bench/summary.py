@@ -6,42 +6,24 @@ from typing import Any
 
 import pandas as pd
 
+from .report import cases
 
-def headline_frame(benchmarks: list[dict[str, Any]]) -> pd.DataFrame:
-    rows = []
-    for entry in benchmarks:
-        params, extra = entry["params"], entry["extra_info"]
-        rows.append(
-            {
-                "workload": params["workload"],
-                "executor": params["executor"],
-                "workers": params["workers"],
-                "median_s": entry["stats"]["median"],
-                "throughput": extra.get("throughput"),
-                "unit": extra.get("throughput_unit", ""),
-                "speedup": extra.get("speedup"),
-                "vs_ideal": extra.get("vs_ideal"),
-                "eff_cores": extra.get("effective_cores"),
-                "cv": extra.get("cv"),
-            }
-        )
-    return pd.DataFrame(rows)
+COLUMNS = {  # report's case column -> (heading, format)
+    "median_s": ("median_s", "{:.4f}"),
+    "throughput": ("throughput", "{:,.0f}"),
+    "speedup": ("speedup", "{:.2f}x"),
+    "vs_ideal": ("vs_ideal", "{:.2f}x"),
+    "effective_cores": ("eff_cores", "{:.2f}"),
+    "cv": ("cv", "{:.1%}"),
+}
 
 
 def headline(benchmarks: list[dict[str, Any]]) -> str:
-    frame = headline_frame(benchmarks)
+    """One line per case, passes pooled as the report pools them (medians of the per-pass figures)."""
+    frame = cases({"benchmarks": benchmarks})
     if frame.empty:
         return ""
-    if "pass" in frame:
-        frame = frame.drop(columns="pass")
-    frame = frame.groupby(["workload", "executor", "workers", "unit"], as_index=False, sort=False).median()
-    frame = frame.sort_values(["workload", "workers", "executor"])
-    formats = {
-        "median_s": "{:.4f}".format,
-        "throughput": lambda v: f"{v:,.0f}",
-        "speedup": lambda v: "" if pd.isna(v) else f"{v:.2f}x",
-        "vs_ideal": lambda v: "" if pd.isna(v) else f"{v:.2f}x",
-        "eff_cores": lambda v: "" if pd.isna(v) else f"{v:.2f}",
-        "cv": lambda v: "" if pd.isna(v) else f"{v:.1%}",
-    }
-    return frame.to_string(index=False, formatters=formats)
+    table = frame[["workload", "executor", "workers", "unit"]].copy()
+    for column, (heading, spec) in COLUMNS.items():
+        table[heading] = frame[column].map(lambda v, spec=spec: "" if pd.isna(v) else spec.format(v))
+    return table.to_string(index=False)
