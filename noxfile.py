@@ -76,9 +76,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format check) and mypy on bench/."""
+    """ruff (lint and format check), mypy on bench/, and the import walls between processes (import-linter)."""
     # Pinned: another release formats or types differently, and CI must not change under us.
-    _install(session, "ruff==0.17.6", "mypy==2.4.1", "pandas-stubs", "types-psutil")
+    _install(session, "ruff==0.17.6", "mypy==2.4.1", "pandas-stubs", "types-psutil", "import-linter==2.16")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("lint-imports")

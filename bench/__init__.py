@@ -4,8 +4,12 @@ Kept import-free on purpose: ``python -m bench.worker`` imports this package
 before gevent's monkey-patching, which must come before threading is imported.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Version of what we add to pytest-benchmark's JSON (params, extra_info, machine_info["bench"]).
-# History: 1 - first release.
-FORMAT_VERSION = 1
+# History (``bench.results`` reads every version up to this one, migrating older ones as it loads):
+# 1 - first release: workloads cpu, http and pipeline, known to the report by name.
+# 2 - workloads describe themselves: machine_info["bench_run"]["workloads"] holds each workload's facts
+#     (unit, how it is judged and drawn, a user target's file and SHA-256), ["executors"] each executor's;
+#     run options per workload (config.ladders replaces config.http_workers).
+FORMAT_VERSION = 2

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .errors import UserError
 
-SUITE = Path(__file__).with_name("suite.py")
+SUITE = Path(__file__).parent / "harness" / "suite.py"
 PYTEST_FLAGS = ("-x", "-v", "-q")  # pytest's own options that `bench run` passes through
 PYTEST_OPTIONS = ("-k", "-m")  # ... and those that take a value
 EXIT_BAD_INPUT = 2
@@ -36,8 +36,14 @@ def _interrupting(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def pytest_args(rest: list[str], ours: list[str]) -> list[str]:
+def pytest_args(known: argparse.Namespace) -> list[str]:
     """pytest's command line for the suite; our own ini overrides keep a project's pytest settings out."""
+    passed: list[str] = []
+    for flag in PYTEST_FLAGS:
+        passed += [flag] * getattr(known, flag[1:])
+    for option in PYTEST_OPTIONS:
+        for value in getattr(known, option[1:]) or []:
+            passed += [option, value]
     return [
         str(SUITE),
         "-p",
@@ -53,16 +59,12 @@ def pytest_args(rest: list[str], ours: list[str]) -> list[str]:
         "--benchmark-sort=name",
         "--benchmark-group-by=group",
         "--benchmark-columns=min,median,max,iqr,rounds",
-        *ours,
-        *rest,
+        *passed,
     ]
 
 
-def cmd_run(argv: list[str]) -> int:
-    import pytest
-
-    from . import matrix, plugin
-    from .options import add_options, forward, run_options
+def run_parser() -> Parser:
+    from .harness.options import add_options
 
     parser = Parser(
         prog="bench run",
@@ -70,23 +72,29 @@ def cmd_run(argv: list[str]) -> int:
         "pytest's -k EXPR, -m EXPR, -x, -v and -q pass through to select and show cases.",
         allow_abbrev=False,
     )
-    add_options(parser.add_argument, "")
+    add_options(parser.add_argument)
     parser.add_argument("--no-report", action="store_true", help="do not write the PNG report afterwards")
     for flag in PYTEST_FLAGS:
-        parser.add_argument(flag, action="count", default=0, help=argparse.SUPPRESS)
+        parser.add_argument(flag, action="count", default=0, dest=flag[1:], help=argparse.SUPPRESS)
     for option in PYTEST_OPTIONS:
-        parser.add_argument(option, action="append", help=argparse.SUPPRESS)
-    known = parser.parse_args(argv)
-    matrix.from_options({o.dest: getattr(known, o.dest) for o in run_options()})  # UserError now, not later
-    ours, rest = forward([a for a in argv if a != "--no-report"])
+        parser.add_argument(option, action="append", dest=option[1:], help=argparse.SUPPRESS)
+    return parser
 
-    class Capture:
-        config: pytest.Config | None = None
 
-        def pytest_configure(self, config: pytest.Config) -> None:
-            self.config = config
+def cmd_run(argv: list[str]) -> int:
+    import pytest
 
-    capture = Capture()
+    from . import results
+    from .harness import config as run_config
+    from .harness.calibrate import calibrate
+    from .harness.plugin import BenchPlugin
+
+    known = run_parser().parse_args(argv)
+    config = run_config.build(vars(known))  # every UserError now, before anything runs
+    for path in results.salvage(Path(config.results)):
+        print(f"Saved the cases of an interrupted run as {path}")
+    calibrate(config)
+    plugin = BenchPlugin(config, [sys.argv[0], "run", *argv])
     received: list[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -95,7 +103,7 @@ def cmd_run(argv: list[str]) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        code = pytest.main(pytest_args(rest, ours), plugins=[plugin, capture])
+        code = pytest.main(pytest_args(known), plugins=[plugin])
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -103,53 +111,68 @@ def cmd_run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     if code == pytest.ExitCode.INTERRUPTED:
         return 128 + (received[0] if received else signal.SIGINT)
-    run = capture.config.stash.get(plugin.RUN, None) if capture.config else None
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("ERROR: no case matches the selection", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if run is not None and run.saved and not known.no_report:
-        from .report import write_report
-
-        folder = write_report(run.saved, Path("reports"))
-        print(f"Report: {folder / 'index.md'}")
+    saved = plugin.run.saved if plugin.run is not None else None
+    if saved is not None:
+        after_run(saved, write=not known.no_report)
     return int(code)
+
+
+def after_run(saved: Path, write: bool) -> None:
+    """What a reader looks for first, from the saved file: the headline table, then the report."""
+    from . import results
+    from .analysis.summary import headline  # pandas and matplotlib: only once the measuring is over
+
+    run = results.load_run(saved)
+    table = headline(run)
+    if table:
+        print("\nconcurrency-bench: headline figures")
+        print(table)
+    if write:
+        from .analysis.report import write_report
+
+        folder = write_report(saved, Path("reports"))
+        print(f"Report: {folder / 'index.md'}")
 
 
 def cmd_list(argv: list[str]) -> int:
     import workloads
 
     from . import machine
-    from .executors import EXECUTORS, missing_requirements
-    from .matrix import DEFAULT_HTTP_LADDER, cpu_ladder
-    from .options import show_value
+    from .harness.config import cpu_ladder
+    from .harness.options import show_value
+    from .worker.executors import missing_requirements, registry
 
     Parser(prog="bench list", description="Print workloads, executors and their parameters.").parse_args(argv)
     usable = machine.usable_cores()
     print(f"Machine: {machine.describe(machine.collect())}\n")
-    print("Workloads (set a parameter with --WORKLOAD-PARAM VALUE):")
+    print("Workloads (set a parameter with --WORKLOAD-PARAM VALUE; your own: --workloads module:function):")
+    ladder = ",".join(map(str, cpu_ladder(usable)))
     for name, workload in workloads.load_all().items():
         hidden = "  [not in the default matrix]" if workload.hidden else ""
-        summary = (workload.__doc__ or sys.modules[workload.__module__].__doc__ or "").strip().splitlines()[0]
-        print(f"  {name:<10} {summary} ({workload.unit}){hidden}")
+        judged = "paired speedup" if workload.judged_by == workloads.PAIRED else f"against the ideal {workload.ideal}"
+        print(f"  {name:<10} {workload.summary()} ({workload.unit}; {judged}){hidden}")
+        workers = ",".join(map(str, workload.default_workers)) or ladder
+        print(f"      {'--' + name + '-workers':<26} worker counts [default {workers}]")
         for param in workload.params:
             print(
                 f"      {'--' + name + '-' + param.name.replace('_', '-'):<26} {param.help} "
                 f"[default {show_value(param.default, param.kind)}, --quick {show_value(param.quick, param.kind)}]"
             )
     print("\nExecutors (--executors LIST):")
-    for name, info in EXECUTORS.items():
+    for name, info in registry().items():
         missing = missing_requirements(name)
         state = f"  [not installed: {', '.join(missing)}]" if missing else ""
         print(f"  {name:<10} {info.summary}{state}")
-    ladder = ",".join(map(str, cpu_ladder(usable)))
-    http = ",".join(map(str, DEFAULT_HTTP_LADDER))
-    print(f"\nWorkers (--workers LIST): cpu and pipeline {ladder} (up to 2x the {usable} usable cores); http {http}")
+    print(f"\nWorkers (--workers LIST): {ladder} (up to 2x the {usable} usable cores) unless the workload has its own")
     return 0
 
 
 def cmd_report(argv: list[str]) -> int:
     from . import results
-    from .report import write_report
+    from .analysis.report import write_report
 
     parser = Parser(prog="bench report", description="Write the PNG report of a saved run.")
     parser.add_argument("run", nargs="?", help="run file or number (default: the newest under --results)")
@@ -157,6 +180,8 @@ def cmd_report(argv: list[str]) -> int:
     parser.add_argument("--out", default="reports", help="folder for reports (default: reports)")
     args = parser.parse_args(argv)
     root = Path(args.results)
+    for salvaged in results.salvage(root):
+        print(f"Saved the cases of an interrupted run as {salvaged}")
     path = results.resolve(args.run, root) if args.run else results.newest(root)
     folder = write_report(path, Path(args.out))
     print(f"Report: {folder / 'index.md'}")
@@ -164,15 +189,32 @@ def cmd_report(argv: list[str]) -> int:
 
 
 def cmd_compare(argv: list[str]) -> int:
-    from .compare import main as compare_main
+    from .analysis.compare import main as compare_main
 
     return compare_main(argv, Parser)
 
 
 def cmd_selfcheck(argv: list[str]) -> int:
-    from .selfcheck import main as selfcheck_main
+    from .harness.selfcheck import main as selfcheck_main
 
     return selfcheck_main(argv, Parser)
+
+
+def cmd_salvage(argv: list[str]) -> int:
+    from . import results
+
+    parser = Parser(
+        prog="bench salvage",
+        description="Turn the journals left by killed runs into partial runs (report and compare do it too).",
+    )
+    parser.add_argument("--results", default="results", help="folder of saved runs (default: results)")
+    args = parser.parse_args(argv)
+    saved = results.salvage(Path(args.results))
+    for path in saved:
+        print(f"Saved the cases of an interrupted run as {path}")
+    if not saved:
+        print(f"No journal of a killed run under {args.results}/.")
+    return 0
 
 
 COMMANDS = {
@@ -181,6 +223,7 @@ COMMANDS = {
     "report": cmd_report,
     "compare": cmd_compare,
     "selfcheck": cmd_selfcheck,
+    "salvage": cmd_salvage,
 }
 
 
@@ -193,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "  list       workloads, executors and their parameters\n"
             "  report     PNG report of a saved run\n"
             "  compare    compare saved runs, with significance\n"
-            "  selfcheck  benchmark the harness itself: overhead, noise, headroom"
+            "  selfcheck  benchmark the harness itself: overhead, noise, headroom\n"
+            "  salvage    turn the journals of killed runs into partial runs"
         )
         return 0 if args else EXIT_BAD_INPUT
     if args[0] == "--version":

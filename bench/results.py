@@ -11,11 +11,13 @@ so a free-threaded run is never filed beside its GIL twin.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import platform
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -62,31 +64,106 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 class Journal:
-    """Finished cases, one JSON line each, flushed as they finish, so an interrupted run keeps them."""
+    """Finished cases, one JSON line each, flushed as they finish, so an interrupted or killed run keeps them.
 
-    def __init__(self, path: Path) -> None:
+    The first line is the run's header (everything of the run file but its cases), made when
+    the first case finishes, so a journal left by a killed harness holds a whole run.
+    """
+
+    def __init__(self, path: Path, header: Callable[[], dict[str, Any]] | None = None) -> None:
         self.path = path
+        self._header = header
         self._file: IO[str] | None = None  # made on the first entry: a run that finishes nothing leaves nothing
 
     def append(self, entry: dict[str, Any]) -> None:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.path.open("a")
+            if self._header is not None:
+                self._write({"kind": "header", "header": self._header()})
+        self._write(entry)
+
+    def _write(self, entry: dict[str, Any]) -> None:
+        assert self._file is not None
         self._file.write(json.dumps(entry, default=repr) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 
     def entries(self) -> list[dict[str, Any]]:
+        """Every entry but the header; a line cut short by a kill is left out."""
+        return self.read()[1]
+
+    def read(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The header (None if there is none) and the entries."""
         if not self.path.exists():
-            return []
-        lines = self.path.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+            return None, []
+        header, entries = None, []
+        for line in self.path.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # the last line of a killed writer
+            if entry.get("kind") == "header":
+                header = entry["header"]
+            else:
+                entries.append(entry)
+        return header, entries
 
     def remove(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
         self.path.unlink(missing_ok=True)
+
+
+def assemble(header: dict[str, Any], entries: list[dict[str, Any]], partial: bool) -> dict[str, Any]:
+    """A run file from a journal's header and entries."""
+    machine_info = dict(header["machine_info"])
+    machine_info["bench_run"] = {
+        **machine_info.get("bench_run", {}),
+        "partial": partial,
+        "failed": [e["entry"] for e in entries if e["kind"] == "failed"],
+        "skipped": [e["entry"] for e in entries if e["kind"] == "skipped"],
+    }
+    return {
+        "machine_info": machine_info,
+        "commit_info": header.get("commit_info", {}),
+        "benchmarks": [e["entry"] for e in entries if e["kind"] == "benchmark"],
+        "datetime": datetime.now(UTC).isoformat(),
+        "version": header.get("version", ""),
+    }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def salvage(results: Path) -> list[Path]:
+    """Turn the journals of runs that died (killed, the machine lost) into partial runs; their paths.
+
+    A journal whose harness is still running is left alone.
+    """
+    saved = []
+    for path in sorted(results.rglob(".journal-*.jsonl")) if results.is_dir() else []:
+        match = re.fullmatch(r"\.journal-(\d+)\.jsonl", path.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        header, entries = Journal(path).read()
+        if header is None or not any(e["kind"] in ("benchmark", "failed") for e in entries):
+            continue  # nothing measured, or a journal of a format before headers: nothing to make a run of
+        run = assemble(header, entries, partial=True)
+        commit = str(run["commit_info"].get("id") or "unversioned")
+        target = next_run_path(path.parent, commit, partial=True)
+        write_json_atomic(target, run)
+        path.unlink()
+        saved.append(target)
+    return saved
 
 
 def load_run(path: Path) -> dict[str, Any]:
@@ -119,8 +196,68 @@ def load_run(path: Path) -> dict[str, Any]:
     for entry in data["benchmarks"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict) or "stats" not in entry:
             raise UserError(f"{path} is not a benchmark run: a benchmark entry lacks 'params' or 'stats'")
-    data["_path"] = str(path)
+    run: dict[str, Any] = update_to_2(data) if version < 2 else data
+    run["_path"] = str(path)
+    return run
+
+
+# ---- older formats, migrated as they load (asv's update_to_N) -----------------------------------------------
+
+#: Format 1 knew its workloads by name; these are the facts format 2 saves with every run, as format 1 had them.
+V1_WORKLOADS: dict[str, dict[str, Any]] = {
+    "cpu": {"unit": "iterations/s", "judged_by": "paired", "figure": "scaling", "heatmap": True, "latency": False},
+    "http": {
+        "unit": "requests/s",
+        "judged_by": "ideal",
+        "ideal": "ceil(requests / concurrency) x latency",
+        "figure": "against_ideal",
+        "heatmap": False,
+        "core_bound": False,
+        "needs_server": True,
+        "latency": True,
+    },
+    "pipeline": {"unit": "items/s", "judged_by": "paired", "figure": "throughput", "heatmap": False, "latency": False},
+}
+V1_EXECUTORS: dict[str, dict[str, Any]] = {
+    "sequential": {"unit": "call", "rank": 0, "color": "black", "parallel_cpu": False, "style": "sync"},
+    "threads": {"unit": "thread", "rank": 10, "color": "tab:blue", "parallel_cpu": False, "style": "sync"},
+    "processes": {"unit": "process", "rank": 20, "color": "tab:orange", "parallel_cpu": True, "style": "sync"},
+    "gevent": {"unit": "greenlet", "rank": 40, "color": "tab:green", "parallel_cpu": False, "style": "sync"},
+    "asyncio": {"unit": "task", "rank": 50, "color": "tab:red", "parallel_cpu": False, "style": "async"},
+}
+
+
+def update_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """A format-1 run as format 2 would have saved it (the file itself is left as it is)."""
+    data = copy.deepcopy(data)
+    bench_run = data["machine_info"].setdefault("bench_run", {})
+    config = bench_run.setdefault("config", {})
+    values = config.get("values") or {}
+    names = list(dict.fromkeys(str(e["params"].get("workload", e.get("group"))) for e in data["benchmarks"]))
+    bench_run["workloads"] = {
+        name: {
+            "core_bound": True,
+            "needs_server": False,
+            "ideal": "",
+            "description": ", ".join(f"{key}={value}" for key, value in sorted((values.get(name) or {}).items())),
+            **V1_WORKLOADS.get(name, {"unit": "", "judged_by": "paired", "figure": "scaling", "heatmap": False}),
+        }
+        for name in names
+    }
+    bench_run["executors"] = dict(V1_EXECUTORS)
+    if config.get("http_workers"):
+        config.setdefault("ladders", {})["http"] = config["http_workers"]
+    data["machine_info"]["bench"]["migrated_from"] = data["machine_info"]["bench"]["format_version"]
+    data["machine_info"]["bench"]["format_version"] = 2
     return data
+
+
+def sizes_of(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The workload parameter values a saved run used (UserError if it does not record them)."""
+    values = run["machine_info"].get("bench_run", {}).get("config", {}).get("values")
+    if not isinstance(values, dict):
+        raise UserError(f"{run.get('_path', 'the run')}: the run does not record its sizes (bench_run.config.values)")
+    return values
 
 
 def saved_runs(results: Path) -> list[Path]:

@@ -132,7 +132,7 @@ def bench_env() -> dict[str, str]:
 def unrunnable_reason(executor: str) -> str | None:
     """Why ``executor`` cannot run on this interpreter (the matrix skips it too), or None."""
     from bench import machine
-    from bench.executors import missing_requirements
+    from bench.worker.executors import missing_requirements
 
     missing = missing_requirements(executor)
     if missing:
@@ -144,10 +144,10 @@ def unrunnable_reason(executor: str) -> str | None:
 
 def executor_params() -> list[Any]:
     """Every executor as a pytest parameter, skipped (with the reason) where it cannot run here."""
-    from bench.executors import EXECUTORS
+    from bench.worker.executors import registry
 
     return [
         pytest.param(name, marks=pytest.mark.skipif(reason is not None, reason=reason or ""))
-        for name in EXECUTORS
+        for name in registry()
         for reason in [unrunnable_reason(name)]
     ]

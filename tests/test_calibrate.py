@@ -1,79 +1,123 @@
-"""Calibration sizes work to a target time; --sizes-from repeats a run's sizes exactly."""
+"""bench.harness.calibrate: sizes scaled to a target time (logic on a fake clock), and --sizes-from repeating them."""
 
 from __future__ import annotations
 
-import json
+import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import run_bench, saved_run
 
-from bench.calibrate import calibrate
-
-SMALL = [
-    "--executors",
-    "sequential",
-    "--workers",
-    "1",
-    "--rounds",
-    "3",
-    "--warmup",
-    "1",
-    "--warmup-seconds",
-    "0s",
-    "--no-report",
-]
+from bench import results
+from bench.errors import UserError
+from bench.harness import calibrate, config
+from bench.harness.client import CaseFailed
 
 
-def test_calibrate_sizes_within_a_factor_of_the_target() -> None:
-    """A sequential round at the chosen size takes about the target (loose: machines drift)."""
-    values = {"cpu": {"n": 100_000, "tasks": 0}}
+def fake_measure(seconds_per_unit: float, param: str, calls: list[int] | None = None) -> calibrate.Measure:
+    """A round that takes ``seconds_per_unit`` x its size: calibration's logic without a machine's noise."""
+
+    def measure(workload: str, values: dict[str, Any], target: dict[str, Any] | None) -> float:
+        if calls is not None:
+            calls.append(int(values[param]))
+        return float(values[param]) * seconds_per_unit
+
+    return measure
+
+
+def test_calibrate_one_scales_linearly_and_stops_within_tolerance() -> None:
+    calls: list[int] = []
     said: list[str] = []
-    sizes = calibrate(values, ["cpu"], 0.1, say=said.append)
-    assert sizes["cpu"] == values["cpu"]["n"]
-    last = said[-1]  # "calibrating cpu: n=... took ... ms (target 100 ms)"
-    took_ms = float(last.split(" took ")[1].split(" ms")[0])
-    assert 100 / 3 <= took_ms <= 100 * 3, said
-
-
-def test_round_seconds_run_records_sizes_and_sizes_from_repeats_them(tmp_path: Path) -> None:
-    first = run_bench(
-        "run", "--workloads", "cpu,pipeline", "--round-seconds", "60ms", *SMALL, "--results", str(tmp_path)
+    size = calibrate.calibrate_one(
+        "cpu", "n", {"n": 1000, "tasks": 0}, 0.5, measure=fake_measure(1e-6, "n", calls), say=said.append
     )
-    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    assert "calibrating cpu" in first.stdout and "calibrating pipeline" in first.stdout
-    run1 = json.loads(saved_run(tmp_path).read_text())
-    config1 = run1["machine_info"]["bench_run"]["config"]
-    assert config1["round_seconds"] == pytest.approx(0.06)
-    assert config1["calibrated"]["cpu"] == config1["values"]["cpu"]["n"]
-    medians = {b["params"]["workload"]: b["stats"]["median"] for b in run1["benchmarks"]}
-    for workload in ("cpu", "pipeline"):
-        assert 0.06 / 4 <= medians[workload] <= 0.06 * 4, medians
+    assert size == 500_000
+    assert calls == [1000, 500_000]  # one scaling step, then within 10%: done
+    assert said[0] == "calibrating cpu: n=1_000 took 1 ms (target 500 ms)"
 
-    second = run_bench(
-        "run",
-        "--workloads",
-        "cpu,pipeline",
-        "--sizes-from",
-        str(saved_run(tmp_path)),
-        *SMALL,
-        "--results",
-        str(tmp_path),
-    )
-    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
-    assert "calibrating" not in second.stdout
-    run2 = json.loads(saved_run(tmp_path).read_text())
-    assert run2["machine_info"]["bench_run"]["config"]["values"] == config1["values"]
-    for bench in run2["benchmarks"]:
-        workload = bench["params"]["workload"]
-        for name, value in config1["values"][workload].items():
-            assert bench["params"][name] == value
+
+def test_a_size_rounds_up_to_a_multiple() -> None:
+    """A user function's task count is a multiple of the largest worker count, so every count splits evenly."""
+    assert calibrate.next_size(4, took=0.04, seconds=0.5, multiple=4) == 52
+    assert calibrate.next_size(4, took=10.0, seconds=0.5, multiple=4) == 4  # at least one share per worker
+
+
+def test_calibrate_gives_up_after_three_tries_on_a_drifting_machine() -> None:
+    """A round whose time does not follow its size is tried three times, then the last estimate is kept."""
+    calls: list[int] = []
+
+    def erratic(workload: str, values: dict[str, Any], target: dict[str, Any] | None) -> float:
+        calls.append(int(values["n"]))
+        return 1.0  # always a second, whatever the size
+
+    size = calibrate.calibrate_one("cpu", "n", {"n": 1000}, 0.5, measure=erratic, say=lambda _: None)
+    assert calls == [1000, 500, 250] and size == 125
+
+
+def make_config(tmp_path: Path, **options: Any) -> config.RunConfig:
+    return config.build({"results": str(tmp_path), "quick": True, **options})
+
+
+def test_only_what_asks_for_it_is_calibrated(tmp_path: Path) -> None:
+    """Without --round-seconds nothing built in is calibrated; with it, every workload with a size but the
+    ones whose size option was given."""
+    assert calibrate.calibrate(make_config(tmp_path), measure=fake_measure(1e-6, "n"), say=lambda _: None) == {}
+    chosen = make_config(tmp_path, workloads=["cpu", "pipeline", "http"], round_seconds=0.2, pipeline_items=777)
+    sizes = calibrate.calibrate(chosen, measure=lambda w, v, t: 0.2, say=lambda _: None)
+    assert set(sizes) == {"cpu"}  # pipeline's size was given; http has no size parameter
+    assert chosen.values["pipeline"]["items"] == 777 and chosen.calibrated == sizes
+
+
+def test_a_failing_calibration_keeps_a_default_and_goes_on(tmp_path: Path) -> None:
+    """A user function that raises while calibrating does not stop the run: its cases will show the error."""
+    chosen = make_config(tmp_path, workloads=["cpu"], round_seconds=0.2)
+    chosen.targets["boom"] = {"spec": "m:boom", "where": "m", "sync": "boom", "async": None}
+    chosen.workloads.append("boom")
+    chosen.values["boom"] = {"tasks": 0}
+
+    def measure(workload: str, values: dict[str, Any], target: dict[str, Any] | None) -> float:
+        if target:
+            raise CaseFailed("ValueError", "boom")
+        return 0.2
+
+    said: list[str] = []
+    sizes = calibrate.calibrate(chosen, measure=measure, say=said.append)
+    assert sizes["boom"] == calibrate.FIRST_TASKS * max(chosen.ladder("boom"))
+    assert any("calibrating boom failed (ValueError: boom)" in line for line in said)
+
+
+def test_a_user_functions_tasks_are_capped(tmp_path: Path) -> None:
+    """A function of microseconds would need millions of tasks: capped, and the run says so."""
+    chosen = make_config(tmp_path, workloads=["cpu"])
+    chosen.targets["tiny"] = {"spec": "m:tiny", "where": "m", "sync": "tiny", "async": None}
+    chosen.workloads.append("tiny")
+    chosen.values["tiny"] = {"tasks": 0}
+    said: list[str] = []
+    sizes = calibrate.calibrate(chosen, measure=fake_measure(1e-7, "tasks"), say=said.append)
+    assert sizes == {"tiny": calibrate.MAX_TASKS}
+    assert "capped at 10_000" in said[-1]
+
+
+def test_a_real_sequential_round_is_timed_by_the_worker() -> None:
+    """The real measure: a worker's own round time, positive and small for a tiny countdown."""
+    took = calibrate.measure_round("cpu", {"n": 20_000, "tasks": 0})
+    assert 0 < took < 60
+
+
+def test_sizes_from_repeats_a_saved_runs_values(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
+    """--sizes-from takes a saved run's values for every workload; an explicit size option still wins."""
+    data = copy.deepcopy(tiny_run_data)
+    data["machine_info"]["bench_run"]["config"]["values"]["cpu"]["n"] = 4321
+    saved = tmp_path / "0001_x_20260101_000000.json"
+    results.write_json_atomic(saved, data)
+    repeated = make_config(tmp_path, sizes_from=str(saved))
+    assert repeated.values["cpu"]["n"] == 4321
+    assert repeated.values["pipeline"] == data["machine_info"]["bench_run"]["config"]["values"]["pipeline"]
+    assert make_config(tmp_path, sizes_from=str(saved), cpu_n=99).values["cpu"]["n"] == 99
 
 
 def test_sizes_from_a_file_that_is_not_a_run(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.json"
     bogus.write_text("[1, 2]")
-    done = run_bench("run", "--sizes-from", str(bogus), "--results", str(tmp_path), *SMALL)
-    assert done.returncode == 2
-    assert done.stderr.startswith("ERROR:") and "not a benchmark run" in done.stderr
-    assert "Traceback" not in done.stderr
+    with pytest.raises(UserError, match="not a benchmark run"):
+        make_config(tmp_path, sizes_from=str(bogus))

@@ -1,4 +1,4 @@
-"""bench.cli through a real ``python -m bench`` subprocess: bad input, ``list``, and ``-k`` selection."""
+"""bench.cli: bad input (in-process: one ERROR line, exit 2, nothing written), ``list``, and ``-k`` selection."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import pytest
 from conftest import run_bench, saved_run
 
 import workloads
-from bench.executors import EXECUTORS
+from bench import cli
+from bench.worker.executors import registry
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pure_python.py"
+BAD = Path(__file__).resolve().parent / "bad_targets.py"
 
 #: The smallest real run: a few milliseconds of work per case.
 SMALL = [
@@ -32,7 +36,7 @@ SMALL = [
 
 BAD_INPUT = {
     "unknown workload": (["run", "--workloads", "cpu,nope"], ["'nope'", *workloads.load_all()]),
-    "unknown executor": (["run", "--executors", "fibers"], ["'fibers'", *EXECUTORS]),
+    "unknown executor": (["run", "--executors", "fibers"], ["'fibers'", *registry()]),
     "workers 0": (["run", "--workers", "0"], ["--workers", "'0'"]),
     "workers -1": (["run", "--workers", "-1"], ["--workers", "'-1'"]),
     "workers abc": (["run", "--workers", "abc"], ["--workers", "'abc'", "whole number"]),
@@ -44,6 +48,24 @@ BAD_INPUT = {
     "abbreviated option": (["run", "--warm", "0"], ["--warm"]),
     "port out of range": (["run", "--server-port", "70000"], ["--server-port", "'70000'", "0-65535"]),
     "selfcheck zero interval": (["selfcheck", "--interval", "0s"], ["--interval", "'0s'"]),
+    "results under /proc": (["run", "--quick", "--workloads", "cpu", "--results", "/proc/nope"], ["/proc/nope"]),
+    "setup without a target": (["run", "--setup", "m:f"], ["--setup"]),
+    "module not found": (["run", "--workloads", "no_such_module_xyz:f"], ["no module named 'no_such_module_xyz'"]),
+    "file not found": (["run", "--workloads", "./missing.py:f"], ["no such file: ./missing.py"]),
+    "no such function": (["run", "--workloads", f"{EXAMPLE}:nope"], ["has no function 'nope'"]),
+    "not callable": (["run", "--workloads", f"{BAD}:NOT_CALLABLE"], ["NOT_CALLABLE is a int, not a function"]),
+    "wrong signature": (["run", "--workloads", f"{BAD}:two_arguments"], ["cannot be called as two_arguments(i)"]),
+    "two plain forms": (["run", "--workloads", f"{BAD}:plain+plain_too"], ["both plain"]),
+    "the same name twice": (["run", "--workloads", f"{BAD}:plain+plain"], ["twice"]),
+    "import raises": (
+        ["run", "--workloads", f"{BAD.parent / 'raises_on_import.py'}:f"],
+        ["raised RuntimeError: this module fails on import"],
+    ),
+    "bad target syntax": (["run", "--workloads", "mod:"], ["is not a target"]),
+    "setup with arguments": (
+        ["run", "--workloads", f"{BAD}:plain", "--setup", f"{BAD}:setup_with_an_argument"],
+        ["cannot be called as setup_with_an_argument(), with no arguments"],
+    ),
 }
 
 
@@ -51,47 +73,59 @@ def files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*")] if folder.exists() else []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("args", "words"), list(BAD_INPUT.values()), ids=list(BAD_INPUT))
-def test_bad_input_is_one_error_line_and_exit_2(tmp_path: Path, args: list[str], words: list[str]) -> None:
+def test_bad_input_is_one_error_line_and_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    words: list[str],
+) -> None:
     """Bad input: exactly one 'ERROR: ...' line on stderr naming the problem, no traceback, exit 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
     results = tmp_path / "results"
-    done = run_bench(*args, *(["--results", str(results)] if args[0] == "run" else []), cwd=tmp_path)
-    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
+    chosen = ["--results", str(results)] if args[0] == "run" and "--results" not in args else []
+    assert cli.main([*args, *chosen]) == 2
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert len(lines) == 1, err
     assert lines[0].startswith("ERROR: ")
-    assert "Traceback" not in done.stderr + done.stdout
+    assert "Traceback" not in err + out
     for word in words:
         assert word in lines[0]
     assert files_under(results) == []
     assert not (tmp_path / "reports").exists()
 
 
-@pytest.mark.slow
-def test_no_command_prints_usage_and_exits_2() -> None:
+def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """``python -m bench`` alone lists the commands (exit 2: nothing was asked); --help is exit 0."""
-    bare = run_bench()
-    assert bare.returncode == 2
-    assert "run" in bare.stdout and "compare" in bare.stdout
-    helped = run_bench("--help")
-    assert helped.returncode == 0
-    assert helped.stdout == bare.stdout
+    assert cli.main([]) == 2
+    bare = capsys.readouterr().out
+    assert "run" in bare and "compare" in bare and "salvage" in bare
+    assert cli.main(["--help"]) == 0
+    assert capsys.readouterr().out == bare
+
+
+def test_list_names_every_workload_executor_and_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m bench list`` shows every workload (hidden ones too), executor and --WORKLOAD-PARAM option."""
+    assert cli.main(["list"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    for name, workload in workloads.load_all().items():
+        assert f"  {name} " in out
+        assert f"--{name}-workers" in out
+        for param in workload.params:
+            assert f"--{name}-{param.name.replace('_', '-')}" in out
+    for name in registry():
+        assert f"  {name} " in out
+    assert "Machine:" in out
 
 
 @pytest.mark.slow
-def test_list_names_every_workload_executor_and_parameter() -> None:
-    """``python -m bench list`` shows every workload (hidden ones too), executor and --WORKLOAD-PARAM option."""
-    done = run_bench("list")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    for name, workload in workloads.load_all().items():
-        assert f"  {name} " in done.stdout
-        for param in workload.params:
-            assert f"--{name}-{param.name.replace('_', '-')}" in done.stdout
-    for name in EXECUTORS:
-        assert f"  {name} " in done.stdout
-    assert "Machine:" in done.stdout
+def test_the_command_line_works_in_a_subprocess() -> None:
+    """``python -m bench`` itself (the module entry point): one real start."""
+    done = run_bench("--version")
+    assert done.returncode == 0 and done.stdout.strip()
 
 
 @pytest.mark.slow
@@ -122,14 +156,14 @@ def test_a_selection_matching_nothing_is_bad_input(tmp_path: Path) -> None:
     assert files_under(results) == []
 
 
-@pytest.mark.slow
-def test_results_that_is_a_file_is_one_error_line(tmp_path: Path) -> None:
-    """--results naming an existing file (not a folder) is bad input: one ERROR line, exit 2, no traceback."""
+def test_results_that_is_a_file_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--results naming an existing file (not a folder) is bad input: one ERROR line, exit 2, the file untouched."""
+    monkeypatch.chdir(tmp_path)
     not_a_folder = tmp_path / "results"
     not_a_folder.write_text("a file, not a folder\n")
-    done = run_bench("run", *SMALL, "--results", str(not_a_folder), cwd=tmp_path)
-    assert done.returncode == 2, done.stderr[-3000:]
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ERROR: ") and str(not_a_folder) in lines[0], done.stderr[-3000:]
-    assert "Traceback" not in done.stdout + done.stderr
+    assert cli.main(["run", *SMALL, "--results", str(not_a_folder)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ERROR: ") and str(not_a_folder) in lines[0]
     assert not_a_folder.read_text() == "a file, not a folder\n"

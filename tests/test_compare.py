@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from conftest import run_bench
 
-from bench import cli, compare, results
+from bench import cli, results
+from bench.analysis import compare
 
 #: Round times as multiples of a case's median: steady enough that a x1.5 change is always significant.
 STEADY = (0.99, 1.0, 1.01, 0.995, 1.005, 1.0)

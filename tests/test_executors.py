@@ -19,10 +19,10 @@ import pytest
 from conftest import PROCESS_TAG, assert_none_left, executor_params
 
 import workloads
-from bench import executors
-from bench.matrix import Case
-from bench.runner import run_round, start_worker
-from bench.server_handle import ServerHandle
+from bench.harness.client import run_round, start_worker
+from bench.harness.matrix import Case
+from bench.harness.server_handle import ServerHandle
+from bench.worker import executors
 from workloads.pipeline import consume, produce
 
 ROUND_TIMEOUT_S = 60.0
@@ -224,11 +224,11 @@ def test_asyncio_map_runs_exactly_workers_at_once() -> None:
 
 def test_every_executor_is_described_and_a_missing_module_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     """The registry names a module, a style and a summary for each; a module that cannot be found is reported."""
-    for name, info in executors.EXECUTORS.items():
+    for name, info in executors.registry().items():
         assert info.name == name
         assert info.style in ("sync", "async")
         assert info.summary
-    assert executors.EXECUTORS["sequential"].requires == ()
+    assert executors.registry()["sequential"].requires == ()
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda mod: None if mod == "gevent" else real_find_spec(mod))
     assert executors.missing_requirements("gevent") == ["gevent"]

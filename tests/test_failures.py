@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import assert_none_left, bench_env, run_bench, saved_run
 
-from bench import results
+from bench import cli, results
 from bench.errors import UserError
 
 pytestmark = pytest.mark.slow
@@ -133,7 +133,7 @@ def interrupt_run(tmp_path: Path, signum: int, after_a_case: bool) -> tuple[int,
             deadline = time.monotonic() + 60
             while True:
                 journals = list(results_dir.rglob(".journal-*.jsonl"))
-                if after_a_case and any(p.stat().st_size for p in journals):
+                if after_a_case and any('"kind": "benchmark"' in p.read_text() for p in journals):
                     break
                 if not after_a_case and "test_case[" in (tmp_path / "out.txt").read_text():
                     break
@@ -165,6 +165,32 @@ def test_an_interrupted_run_saves_a_partial_run_and_leaves_nothing(
     assert not list(results_dir.rglob(".journal-*"))
     assert not list(results_dir.rglob("*.tmp"))
     assert_none_left(process_tag)
+
+
+def test_a_killed_harness_leaves_a_journal_that_report_saves_as_a_partial_run(
+    tmp_path: Path, process_tag: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGKILL (no handler runs): the journal stays; report turns it into a _partial run and reports it.
+
+    The workers and the server notice their stdin close and stop on their own: nothing is left behind.
+    """
+    exit_code, _output, results_dir = interrupt_run(tmp_path, signal.SIGKILL, after_a_case=True)
+    assert exit_code == -signal.SIGKILL
+    (journal,) = results_dir.rglob(".journal-*.jsonl")
+    assert not list(results_dir.rglob("[0-9][0-9][0-9][0-9]_*.json"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["report", "--results", str(results_dir), "--out", str(tmp_path / "reports")]) == 0
+    said = capsys.readouterr().out
+    saved = saved_run(results_dir)
+    assert f"Saved the cases of an interrupted run as {saved}" in said
+    assert saved.name.endswith("_partial.json") and not journal.exists()
+    data = results.load_run(saved)
+    assert data["machine_info"]["bench_run"]["partial"] is True and data["benchmarks"]
+    assert data["machine_info"]["bench_run"]["workloads"]["cpu"]["unit"] == "iterations/s"
+    assert (tmp_path / "reports" / saved.stem / "index.md").exists()
+    assert cli.main(["salvage", "--results", str(results_dir)]) == 0  # nothing more to save
+    assert "No journal of a killed run" in capsys.readouterr().out
+    assert_none_left(process_tag, grace=15)
 
 
 def test_an_interrupt_before_any_case_finished_leaves_no_journal(tmp_path: Path, process_tag: str) -> None:

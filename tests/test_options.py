@@ -7,8 +7,8 @@ import argparse
 import pytest
 
 import workloads
-from bench import options
-from bench.executors import EXECUTORS
+from bench.harness import options
+from bench.worker.executors import registry
 
 
 @pytest.mark.parametrize(
@@ -75,19 +75,19 @@ def test_int_list_rejects_empty_and_bad_members(text: str) -> None:
 
 def test_workload_and_executor_lists_name_the_valid_choices() -> None:
     """An unknown name is refused with every valid name in the message; known names keep their order, once each."""
-    parse_workloads = options.name_list(options._workload_names, "workload")
     parse_executors = options.name_list(options._executor_names, "executor")
-    assert parse_workloads("pipeline,cpu,pipeline") == ["pipeline", "cpu"]
+    assert options.workload_list("pipeline,cpu,pipeline") == ["pipeline", "cpu"]
+    assert options.workload_list("cpu,./work.py:digest,mod:f+g") == ["cpu", "./work.py:digest", "mod:f+g"]
     assert parse_executors("threads") == ["threads"]
     with pytest.raises(argparse.ArgumentTypeError) as workload_error:
-        parse_workloads("cpu,nope")
-    assert "'nope'" in str(workload_error.value)
+        options.workload_list("cpu,nope")
+    assert "'nope'" in str(workload_error.value) and "module:function" in str(workload_error.value)
     assert all(name in str(workload_error.value) for name in workloads.load_all())
     with pytest.raises(argparse.ArgumentTypeError) as executor_error:
         parse_executors("fibers")
-    assert all(name in str(executor_error.value) for name in EXECUTORS)
-    with pytest.raises(argparse.ArgumentTypeError, match="none given"):
-        parse_workloads(",")
+    assert all(name in str(executor_error.value) for name in registry())
+    with pytest.raises(argparse.ArgumentTypeError, match="give one or more"):
+        options.workload_list(",")
 
 
 def test_every_workload_parameter_is_an_option() -> None:
@@ -99,28 +99,19 @@ def test_every_workload_parameter_is_an_option() -> None:
             assert option.type is options.PARAM_TYPES[param.kind]
 
 
-def test_add_options_uses_the_prefix_for_flag_and_destination() -> None:
-    """The plugin's ``--bench-*`` options parse the same values into ``bench_*`` destinations."""
+def test_every_workload_has_its_own_ladder_option() -> None:
+    """``--WORKLOAD-workers`` exists for every workload: the ladder is the workload's, not a name in the harness."""
+    names = {option.name for option in options.run_options()}
+    assert {f"{name}-workers" for name in workloads.load_all()} <= names
+
+
+def test_add_options_parses_into_argparse_destinations() -> None:
+    """Options parse their values with their own types; unset options stay None."""
     parser = argparse.ArgumentParser()
-    options.add_options(parser.add_argument, "bench-")
-    parsed = parser.parse_args(["--bench-workers", "2,1", "--bench-quick", "--bench-http-latency", "5ms"])
-    assert parsed.bench_workers == [1, 2]
-    assert parsed.bench_quick is True
-    assert parsed.bench_http_latency == pytest.approx(0.005)
-    assert parsed.bench_rounds is None
-
-
-def test_forward_renames_run_options_and_leaves_the_rest_for_pytest() -> None:
-    """Our options get the plugin's prefix (with their values); pytest's own options pass through untouched."""
-    ours, rest = options.forward(
-        ["--workers", "1,2", "-k", "cpu and threads", "--quick", "--cpu-n=5000", "-x", "--rounds", "3"]
-    )
-    assert ours == ["--bench-workers", "1,2", "--bench-quick", "--bench-cpu-n=5000", "--bench-rounds", "3"]
-    assert rest == ["-k", "cpu and threads", "-x"]
-
-
-def test_forward_does_not_take_a_value_after_a_flag() -> None:
-    """A flag (no value) does not swallow the next argument."""
-    ours, rest = options.forward(["--no-sampling", "-v"])
-    assert ours == ["--bench-no-sampling"]
-    assert rest == ["-v"]
+    options.add_options(parser.add_argument)
+    parsed = parser.parse_args(["--workers", "2,1", "--quick", "--http-latency", "5ms", "--http-workers", "3"])
+    assert parsed.workers == [1, 2]
+    assert parsed.quick is True
+    assert parsed.http_latency == pytest.approx(0.005)
+    assert parsed.http_workers == [3]
+    assert parsed.rounds is None

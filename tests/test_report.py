@@ -1,4 +1,4 @@
-"""bench.report and bench.plots: the report of one run, its figures inspected as Figure objects, not pixels."""
+"""bench.analysis.report and plots: the report of one run, its figures inspected as Figure objects, not pixels."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_bench
 from matplotlib.figure import Figure
 
-from bench import machine, plots, report, results
+from bench import cli, machine, results
+from bench.analysis import plots, report, table
+from bench.analysis.table import Facts
 from bench.errors import UserError
 
-FIGURE_FILES = {f"{name}.png" for name in plots.FIGURES}
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_2_CORES = ROOT / "results" / "reference" / "reference-2-cores.json"
+FIGURE_FILES = {"scaling.png", "cpu_per_core-cpu.png", "effective_cores.png", "http.png", "pipeline.png"}
 #: A timeline where one core at a time is busy: what threads under the GIL look like.
 TIMELINE = {"t_s": [0.01, 0.02, 0.03, 0.04], "per_core_pct": [[100, 0], [0, 100], [100, 0], [0, 100]]}
 
@@ -42,7 +45,7 @@ def only(data: dict[str, Any], *workloads: str) -> dict[str, Any]:
 
 
 def frame_of(data: dict[str, Any]) -> Any:
-    return report.cases(copy.deepcopy(data))
+    return table.cases(copy.deepcopy(data))
 
 
 def labels(fig: Figure) -> list[list[str]]:
@@ -54,9 +57,8 @@ def caption(fig: Figure) -> str:
 
 
 @pytest.fixture(scope="module")
-def facts(tiny_run_data: dict[str, Any]) -> dict[str, Any]:
-    bench: dict[str, Any] = tiny_run_data["machine_info"]["bench"]
-    return bench
+def facts(tiny_run_data: dict[str, Any]) -> Facts:
+    return Facts.of(tiny_run_data)
 
 
 @pytest.fixture(scope="module")
@@ -64,57 +66,26 @@ def executors(tiny_run_data: dict[str, Any]) -> set[str]:
     return {entry["params"]["executor"] for entry in tiny_run_data["benchmarks"]}
 
 
-# ---- the case frame ---------------------------------------------------------------------------------------------
-
-
-def test_workload_params_leave_out_the_case_and_the_pass() -> None:
-    params = {"workload": "cpu", "executor": "threads", "workers": 2, "tasks": 0, "n": 10, "pass": 1}
-    assert report.workload_params(params) == "n=10, tasks=0"
-
-
-def test_cases_pool_passes(tiny_run_data: dict[str, Any]) -> None:
-    data = only(tiny_run_data, "cpu")
-    first = next(e for e in data["benchmarks"] if e["params"]["executor"] == "threads")
-    second = copy.deepcopy(first)
-    second["params"]["pass"] = 1
-    second["stats"]["median"] = first["stats"]["median"] * 3
-    first["extra_info"]["unstable"], second["extra_info"]["unstable"] = ["noisy"], []
-    data["benchmarks"].append(second)
-    frame = report.cases(data)
-    row = frame[(frame["executor"] == "threads") & (frame["workers"] == first["params"]["workers"])].iloc[0]
-    assert len(frame) == len(data["benchmarks"]) - 1
-    assert row["passes"] == 2
-    assert row["median_s"] == pytest.approx(first["stats"]["median"] * 2)  # median of the two medians
-    assert len(row["data"]) == 2 * len(first["stats"]["data"])
-    assert row["unstable"] == ["pass 0: noisy"]
-
-
-def test_cases_of_an_empty_run_is_an_empty_frame(tiny_run_data: dict[str, Any]) -> None:
-    frame = report.cases(only(tiny_run_data))
-    assert frame.empty
-    assert set(report.KEY) <= set(frame.columns)
-
-
 # ---- the figures -------------------------------------------------------------------------------------------------
 
 
-def test_scaling_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], executors: set[str]) -> None:
+def test_scaling_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
     fig = plots.scaling_figure(frame_of(tiny_run_data), facts)
     assert fig is not None
     titles = [ax.get_title() for ax in fig.axes]
-    assert [t.split("\n")[0] for t in titles] == ["cpu", "http", "pipeline"]
-    assert "paired" in titles[0] and "ratio of medians" in titles[1] and "paired" in titles[2]
+    assert [t.split("\n")[0] for t in titles] == ["cpu", "pipeline"]  # http is judged against its ideal
+    assert all("paired" in title for title in titles)
     for ax, names in zip(fig.axes, labels(fig), strict=True):
         assert executors <= set(names)
         assert any(name.startswith("ideal") for name in names)
         assert ax.get_xlabel().startswith("workers") and "speedup" in ax.get_ylabel()
     assert any("usable cores" in name for name in labels(fig)[0])
-    assert machine.describe(facts) in caption(fig)
+    assert machine.describe(facts.machine) in caption(fig)
     assert "paired" in caption(fig)
 
 
-def test_cpu_per_core_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], executors: set[str]) -> None:
-    fig = plots.cpu_per_core_figure(frame_of(with_timelines(tiny_run_data)), facts)
+def test_cpu_per_core_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
+    fig = plots.cpu_per_core_figure(frame_of(with_timelines(tiny_run_data)), facts, "cpu")
     assert fig is not None
     *panels, colorbar = fig.axes
     assert len(panels) == len(executors)  # sequential for reference, then every other at the largest count
@@ -126,14 +97,14 @@ def test_cpu_per_core_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any
     assert "2 workers" in str(fig.get_suptitle())
 
 
-def test_cpu_per_core_figure_needs_samples(tiny_run_data: dict[str, Any], facts: dict[str, Any]) -> None:
+def test_cpu_per_core_figure_needs_samples(tiny_run_data: dict[str, Any], facts: Facts) -> None:
     data = copy.deepcopy(tiny_run_data)
     for entry in data["benchmarks"]:
         entry["extra_info"]["timeline"] = {"t_s": [], "per_core_pct": []}
-    assert plots.cpu_per_core_figure(frame_of(data), facts) is None
+    assert plots.cpu_per_core_figure(frame_of(data), facts, "cpu") is None
 
 
-def test_effective_cores_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], executors: set[str]) -> None:
+def test_effective_cores_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
     fig = plots.effective_cores_figure(frame_of(tiny_run_data), facts)
     assert fig is not None
     assert len(fig.axes) == 3
@@ -143,8 +114,8 @@ def test_effective_cores_figure(tiny_run_data: dict[str, Any], facts: dict[str, 
         assert any("usable cores" in str(line.get_label()) for line in ax.get_lines())
 
 
-def test_http_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], executors: set[str]) -> None:
-    fig = plots.http_figure(frame_of(tiny_run_data), facts)
+def test_against_ideal_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
+    fig = plots.against_ideal_figure(frame_of(tiny_run_data), facts, "http")
     assert fig is not None
     throughput, _, latency = fig.axes
     assert throughput.get_ylabel() == "requests/s" and throughput.get_xscale() == "log"
@@ -154,23 +125,46 @@ def test_http_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], execu
     assert len(latency.get_lines()) == 2 * len(executors)  # p50 and p99
 
 
-def test_pipeline_figure(tiny_run_data: dict[str, Any], facts: dict[str, Any], executors: set[str]) -> None:
-    fig = plots.pipeline_figure(frame_of(tiny_run_data), facts)
+def test_throughput_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
+    fig = plots.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
     assert fig is not None
     (ax,) = fig.axes
     assert ax.get_ylabel() == "items/s"
     assert set(labels(fig)[0]) == (executors - {"sequential"}) | {"sequential (1 worker)"}
 
 
-@pytest.mark.parametrize("builder", list(plots.FIGURES.values()))
-def test_no_figure_without_its_data(builder: plots.Builder, tiny_run_data: dict[str, Any]) -> None:
-    assert builder(frame_of(only(tiny_run_data)), {}) is None
+def test_no_figure_without_its_data(tiny_run_data: dict[str, Any], facts: Facts) -> None:
+    """An empty run draws nothing, and each figure says why it is missing."""
+    specs = plots.specs(frame_of(only(tiny_run_data)), facts)
+    assert [spec.name for spec in specs] == ["scaling", "effective_cores"]
+    assert all(spec.build() is None and spec.absent for spec in specs)
+    frame = frame_of(tiny_run_data)
+    assert plots.throughput_figure(frame[frame["workload"] == "http"], facts, "pipeline") is None
 
 
-def test_http_alone_has_no_paired_speedup(tiny_run_data: dict[str, Any], facts: dict[str, Any]) -> None:
-    fig = plots.scaling_figure(frame_of(only(tiny_run_data, "http")), facts)
+def test_which_figures_come_from_the_workloads_facts(tiny_run_data: dict[str, Any], facts: Facts) -> None:
+    """Figures follow what each workload says of itself, not its name: a renamed workload is drawn alike."""
+    names = [spec.name for spec in plots.specs(frame_of(tiny_run_data), facts)]
+    assert names == ["scaling", "cpu_per_core-cpu", "effective_cores", "http", "pipeline"]
+    data = copy.deepcopy(tiny_run_data)
+    for entry in data["benchmarks"]:
+        entry["params"]["workload"] = {"cpu": "count", "http": "fetch", "pipeline": "baozi"}[
+            entry["params"]["workload"]
+        ]
+    described = data["machine_info"]["bench_run"]["workloads"]
+    for old, new in (("cpu", "count"), ("http", "fetch"), ("pipeline", "baozi")):
+        described[new] = described.pop(old)
+    renamed = [spec.name for spec in plots.specs(table.cases(data), Facts.of(data))]
+    assert renamed == ["scaling", "cpu_per_core-count", "effective_cores", "fetch", "baozi"]
+
+
+def test_panel_titles_are_words_that_fit(tiny_run_data: dict[str, Any], facts: Facts) -> None:
+    """A panel's title is the workload's description in words, wrapped, never a parameter dump."""
+    fig = plots.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
     assert fig is not None
-    assert "ratio of medians" in fig.axes[0].get_title()
+    title = fig.axes[0].get_title()
+    assert "producers = consumers = workers" in title and "consumers=0" not in title
+    assert all(len(line) <= 60 for line in title.splitlines())
 
 
 # ---- write_report ------------------------------------------------------------------------------------------------
@@ -185,7 +179,7 @@ def test_write_report(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
     for name in FIGURE_FILES:
         assert f"]({name})" in index
     assert machine.describe(tiny_run_data["machine_info"]["bench"]) in index
-    assert "speedup (paired)" in index and "speedup (ratio of medians)" in index
+    assert "speedup (paired)" in index and "vs ideal" in index
     assert "| processes | 2 |" in index
 
 
@@ -204,14 +198,18 @@ def test_report_of_a_partial_run(tiny_run_data: dict[str, Any], tmp_path: Path) 
     )
     data["benchmarks"][1]["extra_info"]["unstable"] = ["rounds vary by 9% (CV over 5%)"]
     folder = report.write_report(save(data, tmp_path, "0002_x_y_partial.json"), tmp_path)
-    assert {p.name for p in folder.iterdir()} == {"scaling.png", "cpu_per_core.png", "effective_cores.png", "index.md"}
+    assert {p.name for p in folder.iterdir()} == {
+        "scaling.png",
+        "cpu_per_core-cpu.png",
+        "effective_cores.png",
+        "index.md",
+    }
     index = (folder / "index.md").read_text()
     assert "**Partial run**" in index
     assert "`cpu-gevent-w2`: Timeout: stuck" in index and "more" not in index
     assert "sequential runs at workers=1 only: `cpu-sequential-w2`" in index
     assert "rounds vary by 9% (CV over 5%)" in index
-    assert f"Not written: {plots.ABSENT['http']}." in index
-    assert f"Not written: {plots.ABSENT['pipeline']}." in index
+    assert "### http" not in index  # a workload the run does not hold has no figure to miss
 
 
 def test_report_of_a_run_where_everything_failed(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
@@ -240,11 +238,19 @@ def test_bad_run_raises_user_error_and_writes_nothing(content: str, tmp_path: Pa
     assert not (tmp_path / "reports").exists()
 
 
-def test_report_command(tiny_run: Path, tmp_path: Path) -> None:
-    done = run_bench("report", str(tiny_run), "--out", str(tmp_path))
-    assert done.returncode == 0, done.stderr
+def test_report_command(tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", str(tiny_run), "--out", str(tmp_path)]) == 0
     assert (tmp_path / tiny_run.stem / "index.md").exists()
-    assert f"Report: {tmp_path / tiny_run.stem / 'index.md'}" in done.stdout
+    assert f"Report: {tmp_path / tiny_run.stem / 'index.md'}" in capsys.readouterr().out
+
+
+def test_a_reference_run_of_the_previous_format_still_reports(tmp_path: Path) -> None:
+    """Runs saved in format 1 (the committed reference runs) load, migrate and report like new ones."""
+    run = results.load_run(REFERENCE_2_CORES)
+    assert run["machine_info"]["bench"]["migrated_from"] == 1
+    assert run["machine_info"]["bench_run"]["workloads"]["http"]["judged_by"] == "ideal"
+    folder = report.write_report(REFERENCE_2_CORES, tmp_path)
+    assert {p.name for p in folder.iterdir()} == FIGURE_FILES | {"index.md"}
 
 
 def test_report_of_a_run_without_our_extra_info(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
@@ -259,7 +265,7 @@ def test_report_of_a_run_without_our_extra_info(tiny_run_data: dict[str, Any], t
 
 def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any]) -> None:
     """Memory per added unit is a slope over worker counts, one row per workload and executor that has two."""
-    lines = report.memory_section(report.cases(tiny_run_data))
+    lines = report.memory_section(table.cases(tiny_run_data))
     assert lines[0] == "## Memory per unit"
     rows = [line for line in lines if line.startswith("| cpu |")]
     executors = {row.split("|")[2].strip() for row in rows}
@@ -268,9 +274,11 @@ def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any])
         float(row.split("|")[4].replace(",", ""))  # a number of KiB
 
 
-def test_report_to_an_unwritable_place_is_one_error_line(tiny_run: Path, tmp_path: Path) -> None:
+def test_report_to_an_unwritable_place_is_one_error_line(
+    tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    done = run_bench("report", str(tiny_run), "--out", str(blocker))
-    assert done.returncode == 2
-    assert done.stderr.startswith("ERROR: cannot write the report") and "Traceback" not in done.stderr
+    assert cli.main(["report", str(tiny_run), "--out", str(blocker)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("ERROR: cannot write the report") and error.count("\n") == 1

@@ -11,9 +11,9 @@ import psutil
 import pytest
 from conftest import assert_none_left
 
-from bench.child import Child, python_argv
 from bench.errors import UserError
-from bench.server_handle import ServerHandle
+from bench.harness.child import Child, python_argv
+from bench.harness.server_handle import ServerHandle
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import pytest
 from conftest import executor_params
 
 import workloads
-from bench import worker
-from bench.child import Child, python_argv
-from bench.matrix import Case
-from bench.runner import CaseFailed, run_round, start_worker
+from bench.harness.child import Child, python_argv
+from bench.harness.client import CaseFailed, run_round, start_worker
+from bench.harness.matrix import Case
+from bench.worker import protocol as worker
 
 #: Starts the real worker (as ``python -m bench.worker CONFIG``) after registering a workload that talks on
 #: stdout from everywhere it can: a plain print, a fake protocol line, raw bytes on fd 1, and its units.
@@ -242,7 +242,7 @@ def test_start_worker_turns_a_start_error_into_case_failed(process_tag: str) -> 
     """start_worker raises CaseFailed with the worker's error type and traceback (and stops the worker)."""
     with pytest.raises(CaseFailed) as failed:
         start_worker(Case("no_such_workload", "sequential", 1, ()), {})
-    assert failed.value.kind == "ModuleNotFoundError"
+    assert failed.value.kind == "KeyError"
     assert "did not start" in str(failed.value)
     assert "Traceback" in failed.value.traceback
 
@@ -299,8 +299,8 @@ def test_fault_hang_is_a_timeout_and_stop_kills_the_tree(process_tag: str) -> No
 
 def test_baseline_command_runs_the_workload_sequentially_in_the_same_worker() -> None:
     """With a baseline, ``baseline`` answers a verified sequential round; without one, an error."""
-    from bench.matrix import Case
-    from bench.runner import CaseFailed, run_round, start_worker
+    from bench.harness.client import CaseFailed, run_round, start_worker
+    from bench.harness.matrix import Case
 
     case = Case("cpu", "threads", 2, (("n", 20_000), ("tasks", 0)))
     child, _ = start_worker(case, {}, baseline=True)

@@ -1,21 +1,39 @@
 """Workload definitions: what is run, independent of how it is run.
 
-A workload is one small module holding a class decorated with ``@register``.
-It is written once per *style*: ``run_sync`` for executors with a blocking
-surface (sequential, threads, processes, gevent) and ``run_async`` for asyncio.
+A workload is one module holding a class decorated with ``@register``: drop a
+file here and it is found (``load_all`` imports every public module of this
+package). It is written once per *style*: ``run_sync`` for executors with a
+blocking surface (sequential, threads, processes, gevent) and ``run_async`` for
+asyncio. The class is the single source of truth about itself: its parameters,
+its unit, what it needs (the local server), how it is judged (paired against
+sequential, or against an ideal time) and how it is drawn. ``facts`` turns that
+into the dict saved with every run, so the report, the plots and compare read
+it from the run and name no workload.
+
 Workloads import nothing from ``bench``: the executor surface they use is the
-duck-typed protocol below, which ``bench.executors`` implements.
+duck-typed protocol below, which ``bench.worker.executors`` implements. A
+user's own function becomes a workload through the same door (``target.py``).
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-#: Modules imported by ``load_all``; adding a workload means adding a file and a name here.
-MODULES = ("cpu", "http", "pipeline", "noop", "fault")
+#: How a workload's result is judged, and so which figure decides for it (``Workload.judged_by``).
+PAIRED = "paired"  # speedup against a sequential round run right beside each round, in the same process
+IDEAL = "ideal"  # measured time against the time the work would take with no overhead at all
+JUDGEMENTS = (PAIRED, IDEAL)
+
+#: How a workload is drawn (``Workload.figure``).
+SCALING = "scaling"  # speedup against workers, with min(workers, cores) as the ideal line
+AGAINST_IDEAL = "against_ideal"  # throughput, time over the ideal and latency, against concurrency
+THROUGHPUT = "throughput"  # throughput against workers
+FIGURES = (SCALING, AGAINST_IDEAL, THROUGHPUT)
 
 
 class Handle(Protocol):
@@ -61,10 +79,15 @@ class Outcome:
     expected: Any
     amount: float  # in the workload's throughput unit, per round
     extra: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""  # why the check failed, in words, when it did
 
     @property
     def verified(self) -> bool:
         return bool(self.value == self.expected)
+
+
+#: A function and its arguments, called once in every process that runs the workload's units.
+ProcessSetup = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
 class Workload:
@@ -75,11 +98,51 @@ class Workload:
     params: ClassVar[tuple[Param, ...]] = ()
     queues: ClassVar[int] = 0  # executor queues the workload needs, made before timing
     hidden: ClassVar[bool] = False  # not part of the default matrix (e.g. the no-op)
+    styles: ClassVar[tuple[str, ...]] = ("sync", "async")  # the forms it offers: run_sync, run_async
+    # --- facts read by the harness, the report and compare (saved with the run by ``facts``) ---
+    needs_server: ClassVar[bool] = False  # the local HTTP server runs for it; its address is context["url"]
+    size_param: ClassVar[str | None] = None  # the parameter that sets a round's length (--round-seconds)
+    judged_by: ClassVar[str] = PAIRED
+    ideal: ClassVar[str] = ""  # for IDEAL: the ideal time's formula, in words
+    figure: ClassVar[str] = SCALING
+    heatmap: ClassVar[bool] = False  # its per-core timeline is drawn (the GIL picture)
+    core_bound: ClassVar[bool] = True  # its best speedup is min(workers, usable cores)
+    default_workers: ClassVar[tuple[int, ...]] = ()  # worker counts; empty: 1, 2, 4, ... up to 2x usable cores
+    latency: ClassVar[bool] = False  # each round reports per-request latency percentiles (extra["latency_ms"])
 
     def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
         self.workers = workers
         self.p = values
         self.context = context
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> str:
+        """The parameter values in words, for titles and captions (override to say more than name=value)."""
+        return "; ".join(f"{param.name.replace('_', ' ')} {values.get(param.name)}" for param in cls.params)
+
+    @classmethod
+    def summary(cls) -> str:
+        """One line saying what a round does."""
+        doc = cls.__doc__ or sys.modules[cls.__module__].__doc__ or cls.name
+        return doc.strip().splitlines()[0]
+
+    @classmethod
+    def facts(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Everything the report, the plots and compare need to know about this workload, as saved data."""
+        return {
+            "summary": cls.summary(),
+            "description": cls.describe(values),
+            "unit": cls.unit,
+            "styles": list(cls.styles),
+            "needs_server": cls.needs_server,
+            "size_param": cls.size_param,
+            "judged_by": cls.judged_by,
+            "ideal": cls.ideal,
+            "figure": cls.figure,
+            "heatmap": cls.heatmap,
+            "core_bound": cls.core_bound,
+            "latency": cls.latency,
+        }
 
     def units(self) -> int:
         """How many concurrent units (threads, processes, greenlets, tasks) the executor needs."""
@@ -89,8 +152,14 @@ class Workload:
         """Bound of the executor's queues (0: unbounded)."""
         return 0
 
-    def skip_reason(self, executor: str) -> str | None:
-        """Why this workload cannot run under ``executor`` with these values, or None."""
+    def skip_reason(self, executor: str, style: str) -> str | None:
+        """Why this workload cannot run honestly under ``executor`` (of ``style``) with these values, or None."""
+        if style not in self.styles:
+            return f"{self.name} has no {style} form"
+        return None
+
+    def process_setup(self) -> ProcessSetup | None:
+        """What every process that runs this workload's units must call first (pool processes included)."""
         return None
 
     def prepare_sync(self, ex: SyncExecutor) -> None:
@@ -120,17 +189,26 @@ def register(cls: type[Workload]) -> type[Workload]:
     return cls
 
 
+def modules() -> list[str]:
+    """The workload modules of this package: every public module but the user-target door."""
+    return [
+        info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_") and info.name != "target"
+    ]
+
+
 def load_all() -> dict[str, type[Workload]]:
     """Import every workload module and return the registry."""
-    for module in MODULES:
+    for module in modules():
         importlib.import_module(f"{__name__}.{module}")
     return REGISTRY
 
 
 def get(name: str) -> type[Workload]:
-    """The workload class called ``name`` (imports only its module)."""
-    if name not in REGISTRY:
+    """The built-in workload class called ``name`` (imports only its module)."""
+    if name not in REGISTRY and name in modules():
         importlib.import_module(f"{__name__}.{name}")
+    if name not in REGISTRY:
+        load_all()  # a module may register a name other than its own
     return REGISTRY[name]
 
 

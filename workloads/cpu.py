@@ -6,6 +6,8 @@ threads take turns on one core while processes use them all.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register, spin, split
 
 
@@ -17,10 +19,18 @@ async def _spin_async(n: int) -> int:
 class Cpu(Workload):
     name = "cpu"
     unit = "iterations/s"
+    size_param = "n"
+    heatmap = True
     params = (
         Param("n", "int", 10_000_000, 1_000_000, "total countdown iterations per round"),
         Param("tasks", "count0", 0, 0, "tasks the total is split into (0: one per worker)"),
     )
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> str:
+        tasks = int(values.get("tasks") or 0)
+        split_into = f"{tasks} tasks" if tasks else "one task per worker"
+        return f"a pure-Python countdown of {int(values['n']):,} steps per round, split into {split_into}"
 
     def _shares(self) -> list[int]:
         return split(int(self.p["n"]), int(self.p["tasks"]) or self.workers)

@@ -14,7 +14,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register
+from . import AGAINST_IDEAL, IDEAL, AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register
 
 _local = threading.local()  # one connection per thread, greenlet or pool process
 
@@ -58,10 +58,25 @@ def latency_summary(latencies: list[float]) -> dict[str, float]:
 class Http(Workload):
     name = "http"
     unit = "requests/s"
+    needs_server = True
+    judged_by = IDEAL
+    ideal = "ceil(requests / concurrency) x latency"
+    figure = AGAINST_IDEAL
+    core_bound = False
+    latency = True
+    default_workers = (1, 10, 50, 200)
     params = (
         Param("requests", "int", 400, 60, "GET requests per round"),
         Param("latency", "duration", 0.020, 0.005, "server's delay before each answer"),
     )
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> str:
+        latency_ms = float(values["latency"]) * 1e3
+        return (
+            f"{int(values['requests']):,} GET requests per round to the local server, "
+            f"each answered after {latency_ms:g} ms; concurrency = workers"
+        )
 
     def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
         super().__init__(workers, values, context)

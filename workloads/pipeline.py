@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register, spin, split
+from . import THROUGHPUT, AsyncExecutor, Outcome, Param, SyncExecutor, Workload, register, spin, split
 
 STOP = None  # one per consumer, put after every producer has finished
 
@@ -54,6 +54,8 @@ class Pipeline(Workload):
     name = "pipeline"
     unit = "items/s"
     queues = 1
+    size_param = "items"
+    figure = THROUGHPUT
     params = (
         Param("items", "int", 20_000, 3_000, "items produced (and consumed) per round"),
         Param("producers", "count0", 0, 0, "producers (0: as many as workers)"),
@@ -62,6 +64,23 @@ class Pipeline(Workload):
         Param("consume_cost", "count0", 200, 50, "countdown steps to use one item"),
         Param("maxsize", "count0", 64, 64, "queue bound (0: unbounded; sequential ignores it)"),
     )
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> str:
+        producers, consumers = int(values["producers"]), int(values["consumers"])
+        if producers == consumers == 0:
+            who = "producers = consumers = workers"
+        else:
+            who = f"{producers or 'workers'} producers, {consumers or 'workers'} consumers"
+        make, use = int(values["produce_cost"]), int(values["consume_cost"])
+        cost = (
+            f"{make:,} countdown steps to make and to use each"
+            if make == use
+            else (f"{make:,} countdown steps to make each, {use:,} to use it")
+        )
+        bound = int(values["maxsize"])
+        queue = f"queue bound {bound}" if bound else "unbounded queue"
+        return f"{int(values['items']):,} items per round; {cost}; {queue}; {who}"
 
     @property
     def producers(self) -> int:

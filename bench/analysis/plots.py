@@ -1,0 +1,373 @@
+"""The report's figures: one function per kind of PNG, each returning a Figure, or None when the run lacks its data.
+
+They draw on plain ``matplotlib.figure.Figure`` objects, never pyplot: no global
+state and no GUI backend (saving a PNG uses Agg), and tests inspect the axes,
+lines and titles rather than pixels. Each takes the pooled case frame of
+``table.cases`` (one row per case) and the run's ``Facts``: which workload is
+drawn how comes from the workloads' own facts (``figure``, ``heatmap``,
+``judged_by``), and each executor's colour and place from the executors'.
+``specs`` lists the figures of a run.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import NullLocator, StrMethodFormatter
+
+from .. import machine
+from .table import Facts
+
+BASELINE = "sequential"  # the executor paired speedups are measured against
+CAPTION_IN = 0.45  # inches kept free under the panels for the caption
+PAIRED_NOTE = (
+    "paired: the median of per-round ratios, each round measured right beside a sequential round; "
+    "ratio of medians: sequential median / case median, measured at different times"
+)
+
+Builder = Callable[[pd.DataFrame, Facts], Figure | None]
+
+
+def usable_cores(facts: Facts) -> int:
+    return facts.usable_cores
+
+
+def by_executor(rows: pd.DataFrame, facts: Facts) -> list[tuple[str, pd.DataFrame]]:
+    """Rows per executor, in the executors' own order, each sorted by workers."""
+    names = sorted(rows["executor"].unique(), key=lambda name: (facts.rank(str(name)), str(name)))
+    return [(str(name), rows[rows["executor"] == name].sort_values("workers")) for name in names]
+
+
+def panel_title(workload: str, params: str, facts: Facts, width: int = 60) -> str:
+    """A workload's name over its parameters in words (its own description), wrapped to fit a panel."""
+    words = facts.workload(workload)["description"] or params
+    return f"{workload}\n{textwrap.fill(str(words), width)}" if words else workload
+
+
+def panels(frame: pd.DataFrame, facts: Facts, workload: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """One (title, rows) per workload and parameter set: only equal parameters share a panel."""
+    if workload is not None:
+        frame = frame[frame["workload"] == workload]
+    return [
+        (panel_title(str(name), str(params), facts), group)
+        for (name, params), group in frame.groupby(["workload", "params"], sort=True)
+    ]
+
+
+def new_figure(
+    n_panels: int, title: str, ncols: int = 3, size: tuple[float, float] = (5.0, 3.8), sharex: bool = False
+) -> tuple[Figure, list[Axes]]:
+    """A figure of ``n_panels`` axes in a grid, a title on top and room for a caption below."""
+    ncols = min(ncols, n_panels)
+    nrows = -(-n_panels // ncols)
+    height = size[1] * nrows + CAPTION_IN + 0.5
+    bottom = CAPTION_IN / height
+    fig = Figure(
+        figsize=(max(size[0] * ncols, 8.0), height), layout=ConstrainedLayoutEngine(rect=(0, bottom, 1, 1 - bottom))
+    )
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex)
+    axes = list(grid.flat)
+    for extra in axes[n_panels:]:
+        extra.remove()
+    fig.suptitle(title, fontweight="bold")
+    return fig, axes[:n_panels]
+
+
+def caption(fig: Figure, facts: Facts, note: str) -> None:
+    fig.text(
+        0.5, 0.01, f"{machine.describe(facts.machine)}\n{note}", ha="center", va="bottom", fontsize=7.5, color="dimgrey"
+    )
+
+
+def legend(ax: Axes) -> None:
+    """A legend of what this panel drew, if it drew anything labelled (an empty one is a warning)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
+
+
+def workers_axis(ax: Axes, workers: list[int], base: int = 2) -> None:
+    """A log x axis of worker counts, ticked at the counts measured."""
+    ax.set_xscale("log", base=base)
+    ticks = sorted(set(workers))
+    ax.set_xticks(ticks, [str(w) for w in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("workers (log scale)")
+    ax.grid(True, alpha=0.3)
+
+
+def speedup_basis(group: pd.DataFrame, facts: Facts) -> str:
+    """How this panel's speedups are known: "paired", "ratio of medians", or "" (not at all, or not its measure).
+
+    Only a workload judged by a paired speedup gets one: one judged against an ideal time is shown that way.
+    """
+    others = group[group["executor"] != BASELINE]
+    if others.empty or facts.workload(str(group["workload"].iloc[0]))["judged_by"] != "paired":
+        return ""
+    if others["speedup"].notna().all():
+        return "paired"
+    if ((group["executor"] == BASELINE) & (group["workers"] == 1)).any():
+        return "ratio of medians"
+    return ""
+
+
+def speedups(group: pd.DataFrame, facts: Facts) -> pd.Series:
+    if speedup_basis(group, facts) == "paired":
+        return group["speedup"].fillna(1.0)
+    base = group.loc[(group["executor"] == BASELINE) & (group["workers"] == 1), "median_s"].median()
+    return base / group["median_s"]
+
+
+def _ideal_line(ax: Axes, workload: dict[str, Any], group: pd.DataFrame, cores: int) -> None:
+    top = int(group["workers"].max())
+    if workload["core_bound"]:
+        xs = np.geomspace(1, max(top, 2), 200)
+        ax.plot(xs, np.minimum(xs, cores), ls="--", color="grey", label=f"ideal: min(workers, {cores} cores)")
+        ax.axvline(cores, ls=":", color="grey", label=f"{cores} usable cores")
+        return
+    ideal = group.groupby("workers")["ideal_s"].median().dropna()
+    if 1 in ideal.index and len(ideal) > 1:
+        ax.plot(ideal.index, ideal[1] / ideal, ls="--", color="grey", label="ideal: no waiting but the latency")
+
+
+def scaling_figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
+    chosen = [(title, group) for title, group in panels(frame, facts) if speedup_basis(group, facts)]
+    if not chosen:
+        return None
+    fig, axes = new_figure(len(chosen), "Speedup against sequential as workers grow (higher is faster)")
+    for ax, (title, group) in zip(axes, chosen, strict=True):
+        basis = speedup_basis(group, facts)
+        scaled = group.assign(speedup=speedups(group, facts))
+        for executor, rows in by_executor(scaled, facts):
+            ax.plot(rows["workers"], rows["speedup"], marker="o", color=facts.color(executor), label=executor)
+        _ideal_line(ax, facts.workload(str(group["workload"].iloc[0])), group, usable_cores(facts))
+        workers_axis(ax, list(group["workers"]), base=2 if group["workers"].max() <= 64 else 10)
+        ax.set_title(f"{title}\nspeedup: {basis}", fontsize=10)
+        ax.set_ylabel("speedup vs sequential (x)")
+        legend(ax)
+    caption(fig, facts, PAIRED_NOTE)
+    return fig
+
+
+def cpu_per_core_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | None:
+    """The per-core timeline of ``workload`` at its largest worker count, one panel per executor."""
+    cpu = frame[(frame["workload"] == workload) & frame["timeline"].notna()]
+    if cpu.empty:
+        return None
+    top = cpu[cpu["workers"] == cpu["workers"].max()]
+    top = top[top["params"] == top["params"].iloc[0]]
+    workers = int(top["workers"].iloc[0])
+    if workers != 1:  # sequential at 1 worker on top, for reference
+        top = pd.concat([cpu[(cpu["executor"] == BASELINE) & (cpu["params"] == top["params"].iloc[0])], top])
+    shown = by_executor(top, facts)
+    cores = max(len(timeline["per_core_pct"][0]) for timeline in top["timeline"])
+    fig, axes = new_figure(
+        len(shown),
+        f"CPU busy per core, {workload} at {workers} workers: the GIL picture",
+        ncols=1,
+        size=(9.0, 0.9 + 0.25 * min(cores, 32)),
+        sharex=True,
+    )
+    mesh = None
+    for ax, (executor, rows) in zip(axes, shown, strict=True):
+        row = rows.iloc[0]
+        mesh = _heatmap(ax, row["timeline"])
+        effective = row["effective_cores"]
+        at = f"{row['workers']} worker" + ("s" if row["workers"] != 1 else "")
+        ax.set_title(f"{executor} ({at}): effective cores {effective:.2f}", fontsize=10, loc="left")
+        ax.set_ylabel("core")
+    axes[-1].set_xlabel("measured time (s; the measured rounds back to back)")
+    if mesh is not None:
+        fig.colorbar(mesh, ax=axes, label="CPU busy (%)", shrink=0.9)
+    caption(
+        fig,
+        facts,
+        "Per-core CPU % of the whole machine, sampled by psutil from outside the worker. Under "
+        "the GIL threads add up to about one core; processes use every core.",
+    )
+    return fig
+
+
+def _heatmap(ax: Axes, timeline: dict[str, Any]) -> Any:
+    pct = np.asarray(timeline["per_core_pct"], dtype=float).T  # cores x samples
+    ends = np.maximum.accumulate(np.asarray(timeline["t_s"], dtype=float))
+    edges = np.concatenate([[0.0], ends])
+    mesh = ax.pcolormesh(
+        edges, np.arange(pct.shape[0] + 1) - 0.5, pct, vmin=0, vmax=100, cmap="viridis", shading="flat"
+    )
+    if pct.shape[0] <= 16:
+        ax.set_yticks(range(pct.shape[0]))
+    return mesh
+
+
+def effective_cores_figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
+    chosen = [(title, group.dropna(subset=["effective_cores"])) for title, group in panels(frame, facts)]
+    chosen = [(title, group) for title, group in chosen if not group.empty]
+    if not chosen:
+        return None
+    cores = usable_cores(facts)
+    fig, axes = new_figure(len(chosen), "Effective cores: CPU seconds of the worker's processes per wall second")
+    for ax, (title, group) in zip(axes, chosen, strict=True):
+        workers = sorted(int(w) for w in group["workers"].unique())
+        executors = by_executor(group, facts)
+        width = 0.8 / len(executors)
+        for k, (executor, rows) in enumerate(executors):
+            offset = (k - (len(executors) - 1) / 2) * width
+            xs = [workers.index(int(w)) + offset for w in rows["workers"]]
+            ax.bar(xs, rows["effective_cores"], width, color=facts.color(executor), label=executor)
+        ax.axhline(cores, ls="--", color="grey", label=f"{cores} usable cores")
+        ax.set_xticks(range(len(workers)), [str(w) for w in workers])
+        ax.set(title=title, xlabel="workers", ylabel="effective cores")
+        legend(ax)
+    caption(
+        fig,
+        facts,
+        "Effective cores = CPU time of the worker's process tree / wall time, over the measured "
+        "rounds. Under the GIL, threads stay near 1.",
+    )
+    return fig
+
+
+def _lines(ax: Axes, rows: pd.DataFrame, column: str, facts: Facts, hidden: bool = False, **style: Any) -> None:
+    """One line per executor (and parameter set); ``hidden`` lines stay out of the legend."""
+    many = rows["params"].nunique() > 1
+    for executor, by in by_executor(rows.dropna(subset=[column]), facts):
+        for params, line in by.groupby("params", sort=True):
+            label = f"{executor} ({params})" if many else executor
+            label = f"_{label} {column}" if hidden else label
+            ax.plot(line["workers"], line[column], marker="o", color=facts.color(executor), label=label, **style)
+
+
+def against_ideal_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | None:
+    """Throughput, time over the ideal and latency of ``workload`` against its concurrency."""
+    http = frame[frame["workload"] == workload]
+    if http.empty or http[["throughput", "vs_ideal"]].isna().all(axis=None):
+        return None
+    latency = http["p50"].notna().any()
+    fig, axes = new_figure(3 if latency else 2, f"{workload}: throughput and time against the ideal, by concurrency")
+    workers = [int(w) for w in http["workers"]]
+    _lines(axes[0], http, "throughput", facts)
+    axes[0].yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    axes[0].set(title="Throughput (higher is better)", ylabel=f"{http['unit'].iloc[0] or 'requests/s'}")
+    _lines(axes[1], http, "vs_ideal", facts)
+    axes[1].axhline(1.0, ls="--", color="grey", label="ideal")
+    axes[1].set(title="Measured / ideal time (1 = ideal, lower is better)", ylabel="measured / ideal (x)")
+    if latency:
+        _lines(axes[2], http, "p50", facts)
+        _lines(axes[2], http, "p99", facts, hidden=True, ls="--", alpha=0.6)
+        axes[2].set(title="Request latency: p50 solid, p99 dashed", ylabel="latency (ms)")
+    for ax in axes:
+        workers_axis(ax, workers, base=10)
+        ax.set_xlabel("concurrency = workers (log scale)")
+        legend(ax)
+    about = facts.workload(workload)
+    caption(fig, facts, f"{about['description']}. Ideal time = {about['ideal']}. Medians of the rounds.")
+    return fig
+
+
+def throughput_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | None:
+    """Throughput of ``workload`` against workers."""
+    chosen = [(title, group.dropna(subset=["throughput"])) for title, group in panels(frame, facts, workload)]
+    chosen = [(title, group) for title, group in chosen if not group.empty]
+    if not chosen:
+        return None
+    unit = str(chosen[0][1]["unit"].iloc[0] or "per second")
+    fig, axes = new_figure(len(chosen), f"{workload}: throughput ({unit}) as workers grow (higher is better)")
+    for ax, (title, group) in zip(axes, chosen, strict=True):
+        for executor, rows in by_executor(group, facts):
+            if executor == BASELINE and rows["workers"].nunique() == 1:
+                label = f"{BASELINE} (1 worker)"
+                ax.axhline(rows["throughput"].iloc[0], ls="--", color=facts.color(executor), label=label)
+            else:
+                ax.plot(rows["workers"], rows["throughput"], marker="o", color=facts.color(executor), label=executor)
+        workers_axis(ax, [int(w) for w in group["workers"]])
+        ax.set(title=title, ylabel=unit)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        legend(ax)
+    caption(fig, facts, "Median round of each case.")
+    return fig
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One figure of a report: its file name, heading and note, and how to build it (None: no data)."""
+
+    name: str
+    heading: str
+    note: str
+    build: Callable[[], Figure | None]
+    absent: str  # why it is not drawn, when it is not
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "workload"
+
+
+def specs(frame: pd.DataFrame, facts: Facts) -> list[Spec]:
+    """The figures of a run, in reading order, from what its workloads say of themselves."""
+    names = list(dict.fromkeys(str(name) for name in frame["workload"])) if not frame.empty else []
+    found = [
+        Spec(
+            "scaling",
+            "Scaling: speedup against sequential",
+            "*paired* = the median of per-round ratios, each round measured right beside a sequential round; "
+            "*ratio of medians* = sequential median / case median, measured at different times.",
+            lambda: scaling_figure(frame, facts),
+            "no workload has both a sequential baseline and other executors to compare with it",
+        )
+    ]
+    for name in names:
+        if facts.workload(name)["heatmap"]:
+            found.append(
+                Spec(
+                    f"cpu_per_core-{slug(name)}",
+                    f"CPU per core, {name}: the GIL picture",
+                    f"Per-core CPU % (whole machine) during the measured rounds of {name} at its largest worker "
+                    "count. Under the GIL, threads running Python code add up to about one core; processes use "
+                    "every core.",
+                    lambda name=name: cpu_per_core_figure(frame, facts, name),  # type: ignore[misc]
+                    f"no {name} case has per-core samples (sampling off, or rounds shorter than the interval)",
+                )
+            )
+    found.append(
+        Spec(
+            "effective_cores",
+            "Effective cores",
+            "CPU seconds of the worker's process tree per wall second.",
+            lambda: effective_cores_figure(frame, facts),
+            "no case has effective cores (sampling off, or rounds too short to sample)",
+        )
+    )
+    for name in names:
+        kind = facts.workload(name)["figure"]
+        if kind == "against_ideal":
+            found.append(
+                Spec(
+                    slug(name),
+                    f"{name}: throughput and time against the ideal",
+                    f"{facts.workload(name)['unit'] or 'Throughput'}, measured time over the ideal "
+                    f"({facts.workload(name)['ideal']}), and latency.",
+                    lambda name=name: against_ideal_figure(frame, facts, name),  # type: ignore[misc]
+                    f"no {name} case has a throughput or an ideal time",
+                )
+            )
+        elif kind == "throughput":
+            found.append(
+                Spec(
+                    slug(name),
+                    f"{name}: throughput",
+                    f"{facts.workload(name)['unit'] or 'Throughput'} as workers grow.",
+                    lambda name=name: throughput_figure(frame, facts, name),  # type: ignore[misc]
+                    f"no {name} case has a throughput",
+                )
+            )
+    return found

@@ -1,0 +1,214 @@
+"""``reports/<run>/``: the PNGs of one saved run and an ``index.md`` that reads on its own.
+
+Every case's passes are pooled first (``table.cases``): the figures and the table show
+the median over passes of each per-pass figure (median of medians), so a run of
+several passes draws one point per case. A figure whose data the run lacks is not
+written, and the page says why; a partial run, a failed case or a skipped one is
+shown, never a reason to crash. pandas and matplotlib are imported here and in
+``plots`` only: the harness and its workers start without them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import machine, results
+from ..errors import UserError
+from .plots import Spec, specs, speedup_basis, speedups
+from .table import Facts, cases, fmt
+
+# ---- index.md -------------------------------------------------------------------------------------------------
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+
+def _joined(mapping: dict[str, Any], *keys: str, sep: str = " / ") -> str:
+    return sep.join(str(mapping.get(key, "?")) for key in keys)
+
+
+def machine_section(run: dict[str, Any]) -> list[str]:
+    facts = run["machine_info"].get("bench", {})
+    bench_run = run["machine_info"].get("bench_run", {})
+    config = bench_run.get("config", {})
+    packages = ", ".join(f"{name} {version}" for name, version in (facts.get("packages") or {}).items())
+    rows = [
+        ["Python", _joined(facts, "python_implementation", "python_version", sep=" ")],
+        ["GIL enabled", _joined(facts, "gil_enabled")],
+        ["free-threaded build", _joined(facts, "free_threaded_build")],
+        ["cores (logical / physical / usable)", _joined(facts, "logical_cores", "physical_cores", "usable_cores")],
+        ["CPU", _joined(facts, "cpu_model")],
+        ["multiprocessing start method", _joined(facts, "mp_start_method")],
+        ["harness / result format", _joined(facts, "harness_version", "format_version")],
+        ["packages", packages],
+        ["rounds / warm-up / passes", _joined(config, "rounds", "warmup", "passes")],
+        ["started", str(bench_run.get("started", run.get("datetime", "?")))],
+    ]
+    return ["## Machine and run", "", *_table(["fact", "value"], rows), ""]
+
+
+def problems_section(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """Partial run, failed, skipped and unstable cases: what a reader must know before trusting a figure."""
+    bench_run = run["machine_info"].get("bench_run", {})
+    lines = ["## Partial run, failed, skipped and unstable cases", ""]
+    if bench_run.get("partial"):
+        lines += ["**This run is partial**: it was interrupted, and holds only the cases finished before that.", ""]
+    failed = bench_run.get("failed") or []
+    lines += [f"Failed cases: {len(failed)}" + (":\n" if failed else ".")]
+    for case in failed:
+        error = case.get("error") or {}
+        message = (str(error.get("message") or "").splitlines() or [""])[0]
+        lines.append(f"- `{case.get('name', '?')}`: {error.get('type', 'Error')}: {message}")
+    skipped = bench_run.get("skipped") or []
+    by_reason: dict[str, list[str]] = {}
+    for case in skipped:
+        by_reason.setdefault(str(case.get("reason", "")), []).append(f"`{case.get('name', '?')}`")
+    lines += ["", f"Skipped cases: {len(skipped)}" + (":\n" if skipped else ".")]
+    lines += [f"- {reason}: {', '.join(names)}" for reason, names in by_reason.items()]
+    unstable = frame[frame["unstable"].map(bool)] if not frame.empty else frame
+    lines += [
+        "",
+        f"Unstable cases (their figures deserve less trust): {len(unstable)}" + (":\n" if len(unstable) else "."),
+    ]
+    lines += [f"- {case_label(row)}: {'; '.join(row['unstable'])}" for _, row in unstable.iterrows()]
+    return [*lines, ""]
+
+
+def case_label(row: pd.Series) -> str:
+    return f"{row['workload']} {row['executor']} w{row['workers']}"
+
+
+def figures_section(shown: list[tuple[Spec, bool]], frame: pd.DataFrame, facts: Facts) -> list[str]:
+    bases = [
+        f"{workload}: {basis}"
+        for (workload, _), group in frame.groupby(["workload", "params"], sort=False)
+        if (basis := speedup_basis(group, facts))
+    ]
+    lines = ["## Figures", "", f"Speedups: {'; '.join(bases) or 'none'}.", ""]
+    for spec, written in shown:
+        lines += [f"### {spec.heading}", "", spec.note, ""]
+        lines += [f"![{spec.heading}]({spec.name}.png)" if written else f"Not written: {spec.absent}.", ""]
+    return lines
+
+
+def headline_section(frame: pd.DataFrame, passes: int, facts: Facts) -> list[str]:
+    """One table per workload and parameter set, with the speedup's basis marked."""
+    pooled = f" (each figure: the median over {passes} passes)" if passes > 1 else ""
+    lines = [f"## Headline numbers{pooled}", ""]
+    if frame.empty:
+        return [*lines, "No finished cases.", ""]
+    for (workload, params), group in frame.groupby(["workload", "params"], sort=False):
+        basis = speedup_basis(group, facts)
+        speedup = speedups(group, facts) if basis else pd.Series(float("nan"), index=group.index)
+        mark = {"paired": " (paired)", "ratio of medians": " (ratio of medians)"}.get(basis, "")
+        header = [
+            "executor",
+            "workers",
+            "median round (s)",
+            f"{group['unit'].iloc[0] or 'throughput'}",
+            f"speedup{mark}",
+            "vs ideal",
+            "eff. cores",
+            "latency p50/p99 (ms)",
+            "server cores",
+            "memory per unit (KiB)",
+            "CV",
+            "unstable",
+        ]
+        rows = [
+            [
+                row["executor"],
+                str(row["workers"]),
+                fmt(row["median_s"], ".4f"),
+                fmt(row["throughput"], ",.0f"),
+                fmt(ratio, ".2f", "x"),
+                fmt(row["vs_ideal"], ".2f", "x"),
+                fmt(row["effective_cores"], ".2f"),
+                f"{row['p50']:.1f} / {row['p99']:.1f}" if pd.notna(row["p50"]) else "",
+                fmt(row["server_cores"], ".2f"),
+                fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f"),
+                fmt(row["cv"], ".1%"),
+                "yes" if row["unstable"] else "",
+            ]
+            for (_, row), ratio in zip(group.iterrows(), speedup, strict=True)
+        ]
+        shown = [i for i in range(len(header)) if any(row[i] for row in rows)]  # no all-empty column
+        rows = [[row[i] for i in shown] for row in rows]
+        about = facts.workload(str(workload))["description"] or params
+        lines += [f"### {workload}" + (f": {about}" if about else ""), ""]
+        lines += [*_table([header[i] for i in shown], rows), ""]
+    return lines
+
+
+def memory_section(frame: pd.DataFrame) -> list[str]:
+    """The memory cost of each model: the slope of the tree's peak PSS against its units.
+
+    A slope leaves out what every worker pays once (imports, the event loop, the pool's machinery).
+    """
+    rows = []
+    for (workload, executor), group in frame.groupby(["workload", "executor"], sort=False):
+        known = group.dropna(subset=["units", "peak_pss"])
+        if known["units"].nunique() < 2:
+            continue
+        slope = np.polyfit(known["units"].astype(float), known["peak_pss"].astype(float), 1)[0]
+        span = f"{int(known['units'].min())}-{int(known['units'].max())}"
+        rows.append([str(workload), str(executor), span, f"{slope / 1024:,.1f}"])
+    if not rows:
+        return []
+    lines = [
+        "## Memory per unit",
+        "",
+        "Slope of the worker tree's peak proportional memory (PSS) against its units, fitted over the "
+        "worker counts run: what each added thread, process, greenlet or task costs.",
+        "",
+    ]
+    return [*lines, *_table(["workload", "executor", "units", "KiB per added unit"], rows), ""]
+
+
+def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    bench_run = run["machine_info"].get("bench_run", {})
+    unstable = int(frame["unstable"].map(bool).sum()) if not frame.empty else 0
+    counts = (
+        f"{len(frame)} cases measured, {len(bench_run.get('failed') or [])} failed, "
+        f"{len(bench_run.get('skipped') or [])} skipped, {unstable} unstable (listed below)."
+    )
+    partial = ["**Partial run**: interrupted before the end; only the cases finished by then are here.", ""]
+    return (partial if bench_run.get("partial") else []) + [counts, ""]
+
+
+def index_markdown(run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]]) -> str:
+    facts = Facts.of(run)
+    name = Path(run.get("_path", "run")).stem
+    passes = int(frame["passes"].max()) if not frame.empty else 1
+    partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
+    lines = [f"# Report of run {name}{partial}", "", machine.describe(facts.machine), "", *_at_a_glance(run, frame)]
+    lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
+    lines += problems_section(run, frame) + machine_section(run)
+    return "\n".join(lines)
+
+
+def write_report(run_path: Path, out_root: Path) -> Path:
+    """Write ``out_root/<run file stem>/`` (PNGs and index.md) for the run at ``run_path``; return the folder."""
+    run = results.load_run(run_path)
+    facts = Facts.of(run)
+    frame = cases(run, facts)
+    figures = [(spec, spec.build()) for spec in specs(frame, facts)]
+    folder = out_root / run_path.stem
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()  # a figure from an earlier report of this run would mislead
+        for spec, figure in figures:
+            if figure is not None:
+                figure.savefig(folder / f"{spec.name}.png", dpi=110)
+        shown = [(spec, figure is not None) for spec, figure in figures]
+        (folder / "index.md").write_text(index_markdown(run, frame, shown))
+    except OSError as exc:
+        raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
+    return folder

@@ -1,0 +1,188 @@
+"""The case table every analysis reads: one row per case of a saved run, passes pooled, with the run's facts.
+
+``cases`` is the shared data model of report, plots, summary, verdict and
+compare; ``Facts`` is what the run says about its workloads and executors (how
+each workload is judged and drawn, each executor's place and colour), so no
+analysis module needs a table of workload or executor names. pandas is imported
+here and below only: the harness and its workers start without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+#: What the analysis assumes of a workload the run does not describe (a run of an unknown format).
+UNKNOWN_WORKLOAD: dict[str, Any] = {
+    "unit": "",
+    "judged_by": "paired",
+    "figure": "scaling",
+    "heatmap": False,
+    "core_bound": True,
+    "needs_server": False,
+    "latency": False,
+    "ideal": "",
+    "description": "",
+    "summary": "",
+}
+UNKNOWN_RANK = 1000
+FALLBACK_COLORS = ("tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:grey")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a run (or several) recorded about its machine, workloads and executors."""
+
+    machine: dict[str, Any]
+    workloads: dict[str, dict[str, Any]]
+    executors: dict[str, dict[str, Any]]
+
+    @classmethod
+    def of(cls, run: dict[str, Any]) -> Facts:
+        bench_run = run["machine_info"].get("bench_run", {})
+        return cls(
+            run["machine_info"].get("bench", {}),
+            dict(bench_run.get("workloads") or {}),
+            dict(bench_run.get("executors") or {}),
+        )
+
+    @classmethod
+    def merged(cls, runs: list[dict[str, Any]]) -> Facts:
+        """The facts of several runs: the first run's machine, every run's workloads and executors."""
+        facts = [cls.of(run) for run in runs]
+        workloads: dict[str, dict[str, Any]] = {}
+        executors: dict[str, dict[str, Any]] = {}
+        for one in reversed(facts):
+            workloads.update(one.workloads)
+            executors.update(one.executors)
+        return cls(facts[0].machine, workloads, executors)
+
+    def workload(self, name: str) -> dict[str, Any]:
+        return {**UNKNOWN_WORKLOAD, **self.workloads.get(name, {})}
+
+    def order(self, workload: str) -> int:
+        """A workload's place: as the run listed them (unknown ones after, by name)."""
+        names = list(self.workloads)
+        return names.index(workload) if workload in names else len(names)
+
+    def rank(self, executor: str) -> int:
+        return int(self.executors.get(executor, {}).get("rank", UNKNOWN_RANK))
+
+    def color(self, executor: str) -> str:
+        known = self.executors.get(executor, {}).get("color")
+        if known:
+            return str(known)
+        unknown = sorted(name for name in self.executors if not self.executors[name].get("color"))
+        index = unknown.index(executor) if executor in unknown else 0
+        return FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+
+    def unit_of(self, executor: str) -> str:
+        """What one worker of ``executor`` is ("thread", "process", ...), or "unit"."""
+        return str(self.executors.get(executor, {}).get("unit") or "unit")
+
+    @property
+    def usable_cores(self) -> int:
+        return int(self.machine.get("usable_cores") or 1)
+
+
+#: What a case is, across runs and passes: ``params`` is the workload's own parameters as text.
+KEY = ["workload", "executor", "workers", "params"]
+NOT_PARAMS = ("workload", "executor", "workers", "pass")
+NUMERIC = [
+    "median_s",
+    "throughput",
+    "speedup",
+    "effective_cores",
+    "vs_ideal",
+    "ideal_s",
+    "p50",
+    "p90",
+    "p99",
+    "cv",
+    "memory_per_unit",
+    "server_cores",
+    "units",
+    "peak_pss",
+]
+
+
+def workload_params(params: dict[str, Any]) -> str:
+    """The workload's parameters as ``name=value, ...`` (sorted): part of a case's identity."""
+    return ", ".join(f"{name}={params[name]}" for name in sorted(params) if name not in NOT_PARAMS)
+
+
+def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
+    params, extra, stats = entry["params"], entry.get("extra_info") or {}, entry["stats"]
+    latency = extra.get("latency_ms") or {}
+    timeline = extra.get("timeline") or {}
+    return {
+        "workload": params.get("workload", entry.get("group") or "?"),
+        "executor": params.get("executor", "?"),
+        "workers": int(params.get("workers", 1)),
+        "params": workload_params(params),
+        "pass": int(params.get("pass", 0)),
+        "median_s": stats.get("median"),
+        "data": list(stats.get("data") or []),
+        "ratios": list(extra.get("speedup_rounds") or []),
+        "throughput": extra.get("throughput"),
+        "unit": extra.get("throughput_unit", ""),
+        "speedup": extra.get("speedup"),
+        "effective_cores": extra.get("effective_cores"),
+        "vs_ideal": extra.get("vs_ideal"),
+        "ideal_s": extra.get("ideal_s"),
+        "p50": latency.get("p50"),
+        "p90": latency.get("p90"),
+        "p99": latency.get("p99"),
+        "cv": extra.get("cv"),
+        "memory_per_unit": extra.get("memory_per_unit_bytes"),
+        "units": extra.get("units"),
+        "peak_pss": extra.get("peak_pss_bytes") or None,
+        "server_cores": extra.get("server_cores")
+        if facts.workload(str(params.get("workload")))["needs_server"]
+        else None,
+        "unstable": list(extra.get("unstable") or []),
+        "timeline": timeline if timeline.get("t_s") else None,
+    }
+
+
+def _pool(group: pd.DataFrame) -> dict[str, Any]:
+    """One case over its passes: medians of the per-pass figures, all rounds, every unstable reason."""
+    timelines = [t for t in group["timeline"] if t is not None]
+    pooled: dict[str, Any] = {name: group[name].iloc[0] for name in KEY}
+    pooled.update({str(name): value for name, value in group[NUMERIC].astype(float).median(skipna=True).items()})
+    pooled.update(
+        passes=len(group),
+        unit=group["unit"].iloc[0],
+        data=[value for data in group["data"] for value in data],
+        data_by_pass=[list(data) for data in group["data"]],  # passes are independent processes: kept apart
+        ratios_by_pass=[list(ratios) for ratios in group["ratios"] if ratios],
+        unstable=[
+            f"pass {number}: {reason}" if len(group) > 1 else reason
+            for number, reasons in zip(group["pass"], group["unstable"], strict=True)
+            for reason in reasons
+        ],
+        timeline=max(timelines, key=lambda t: len(t["t_s"])) if timelines else None,
+    )
+    return pooled
+
+
+def cases(run: dict[str, Any], facts: Facts | None = None) -> pd.DataFrame:
+    """One row per case (passes pooled), in the run's workload order, then by parameters, workers, executor."""
+    facts = facts or Facts.of(run)
+    entries = [_row(entry, facts) for entry in run["benchmarks"]]
+    if not entries:
+        return pd.DataFrame(
+            columns=[*KEY, *NUMERIC, "passes", "unit", "data", "data_by_pass", "ratios_by_pass", "unstable", "timeline"]
+        )
+    rows = pd.DataFrame(entries)
+    pooled = pd.DataFrame([_pool(group) for _, group in rows.groupby(KEY, sort=False)])
+    pooled["order"] = pooled["workload"].map(facts.order)
+    pooled["rank"] = pooled["executor"].map(facts.rank)
+    pooled = pooled.sort_values(["order", "workload", "params", "workers", "rank", "executor"], kind="stable")
+    return pooled.drop(columns=["order", "rank"]).reset_index(drop=True)
+
+
+def fmt(value: Any, spec: str, suffix: str = "") -> str:
+    return "" if value is None or pd.isna(value) else f"{value:{spec}}{suffix}"

@@ -1,0 +1,105 @@
+"""Sizes from time: choose each workload's size so a sequential round takes about S seconds.
+
+As pyperf calibrates its loops: measure a sequential round at a first size,
+scale linearly, and measure again until within 10% (three tries at most). The
+parameter scaled is the workload's own ``size_param``. Built-in workloads are
+calibrated when ``--round-seconds`` asks for it; a user's function whenever
+``--tasks`` is not given. The chosen sizes are saved with the run
+(``bench_run.config.values``), and ``--sizes-from RUN`` repeats them exactly on
+another machine.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+from .client import CaseFailed, run_round, start_worker
+from .config import RunConfig, target_round_seconds
+from .matrix import BASELINE, Case
+
+TRIES = 3
+ROUNDS_PER_TRY = 4  # the first is a warm-up
+TOLERANCE = 0.10
+FIRST_TASKS = 4  # a user function's first try; its tasks may take anything from microseconds to seconds
+MAX_TASKS = 10_000  # beyond this, dispatching a task costs more than running it under every executor
+
+#: How one try is timed: (workload, values, target report) -> seconds of a sequential round.
+Measure = Callable[[str, dict[str, Any], dict[str, Any] | None], float]
+
+
+def measure_round(workload: str, values: dict[str, Any], target: dict[str, Any] | None = None) -> float:
+    """Median seconds of a sequential round of ``workload`` at ``values`` (the worker's own timing)."""
+    case = Case(workload, BASELINE, 1, tuple(sorted(values.items())))
+    child, _ = start_worker(case, {}, target=target)
+    try:
+        times = [float(run_round(child, 600)["worker_s"]) for _ in range(ROUNDS_PER_TRY)]
+    finally:
+        child.stop()
+    return statistics.median(times[1:])
+
+
+def next_size(size: int, took: float, seconds: float, multiple: int = 1) -> int:
+    """The size that should take ``seconds``, scaled from one that took ``took``, rounded up to ``multiple``."""
+    scaled = max(1, round(size * seconds / max(took, 1e-9)))
+    return -(-scaled // multiple) * multiple
+
+
+def calibrate_one(
+    workload: str,
+    param: str,
+    values: dict[str, Any],
+    seconds: float,
+    *,
+    target: dict[str, Any] | None = None,
+    multiple: int = 1,
+    measure: Measure = measure_round,
+    say: Callable[[str], None] = print,
+) -> int:
+    """The size of ``param`` that makes a sequential round of ``workload`` take about ``seconds``."""
+    size = int(values[param]) or FIRST_TASKS
+    for _ in range(TRIES):
+        took = measure(workload, {**values, param: size}, target)
+        say(f"calibrating {workload}: {param}={size:_} took {took * 1e3:.0f} ms (target {seconds * 1e3:.0f} ms)")
+        if abs(took - seconds) <= TOLERANCE * seconds:
+            break
+        size = next_size(size, took, seconds, multiple)
+    return size
+
+
+def calibrate(
+    config: RunConfig, measure: Measure = measure_round, say: Callable[[str], None] = print
+) -> dict[str, int]:
+    """Size every workload that asks for it, in ``config.values``; returns the sizes chosen.
+
+    A user function whose calibration fails (it raises, say) keeps a small default size:
+    its cases then fail, with the traceback recorded, instead of the whole run stopping here.
+    """
+    sizes: dict[str, int] = {}
+    for name in config.workloads:
+        cls = config.workload(name)
+        param = cls.size_param
+        target = config.targets.get(name)
+        if param is None or name in config.explicit_sizes:
+            continue
+        if target is None and not config.round_seconds:
+            continue
+        seconds = target_round_seconds(config) if target else float(config.round_seconds or 0)
+        multiple = max(config.ladder(name)) if target else 1  # every worker count then gets equal shares
+        try:
+            size = calibrate_one(
+                name, param, config.values[name], seconds, target=target, multiple=multiple, measure=measure, say=say
+            )
+        except CaseFailed as exc:
+            size = int(config.values[name][param]) or FIRST_TASKS * multiple
+            say(f"calibrating {name} failed ({exc.kind}: {exc}); using {param}={size}: its cases will show the error")
+        if target is not None and size > MAX_TASKS:
+            size = MAX_TASKS
+            say(
+                f"{name}: {param} capped at {MAX_TASKS:_}: its tasks are so short that handing each to a unit "
+                f"costs more than running it (--{param} N to choose)"
+            )
+        config.values[name][param] = sizes[name] = size
+    config.calibrated = sizes
+    return sizes

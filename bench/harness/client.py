@@ -1,0 +1,64 @@
+"""The harness's side of the worker protocol: start a case's worker, run one round in it.
+
+Kept apart from the pytest-facing code so calibration and the self-check drive
+workers the same way the suite does, without importing pytest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .child import Child, ChildError, python_argv
+from .matrix import Case
+
+WORKER_START_TIMEOUT_S = 120.0  # includes the workload's own preparation (a target's reference run)
+
+
+class CaseFailed(Exception):
+    def __init__(self, kind: str, message: str, traceback: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.traceback = traceback
+
+
+def start_worker(
+    case: Case,
+    context: dict[str, Any],
+    timeout: float = WORKER_START_TIMEOUT_S,
+    baseline: bool = False,
+    target: dict[str, Any] | None = None,
+) -> tuple[Child, dict[str, Any]]:
+    """A ready worker for ``case`` and its ``ready`` message (start-up time, memory before the executor)."""
+    argv = python_argv("bench.worker", case.worker_config(context, baseline, target))
+    child = Child(argv, f"the worker of {case.id}")
+    try:
+        ready = child.receive(timeout)
+    except ChildError as exc:
+        child.stop(polite=None)
+        raise CaseFailed(exc.kind, f"worker did not start: {exc}", exc.traceback) from None
+    except BaseException:  # Ctrl-C while it starts: it is in its own session, so stop it here
+        child.stop(polite=None)
+        raise
+    if ready.get("event") != "ready":
+        child.stop(polite=None)
+        raise CaseFailed(
+            ready.get("type", "StartError"), f"worker did not start: {ready.get('message')}", ready.get("traceback", "")
+        )
+    return child, ready
+
+
+def run_round(child: Child, timeout: float, command: str = "run") -> dict[str, Any]:
+    """One round in ``child`` (``run``, or ``baseline``): its ``done`` message, or CaseFailed."""
+    child.send(command)
+    try:
+        message = child.receive(timeout)
+    except ChildError as exc:
+        raise CaseFailed(exc.kind, str(exc), exc.traceback) from None
+    if message.get("event") == "error":
+        raise CaseFailed(message.get("type", "Error"), message.get("message", ""), message.get("traceback", ""))
+    if message.get("event") != "done":
+        raise CaseFailed("ProtocolError", f"unexpected message {message!r}")
+    if not message.get("verified"):
+        detail = message.get("detail") or f"got {message.get('value')!r}, expected {message.get('expected')!r}"
+        raise CaseFailed("NotVerified", f"result check failed: {detail}")
+    return message

@@ -1,0 +1,75 @@
+"""The figures of one finished case, computed from its rounds and the workload's own facts.
+
+Which figures a case gets (a paired speedup, time against an ideal, latency
+percentiles) is decided by the workload's facts, never by its name.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import workloads
+
+from .matrix import BASELINE, Case
+from .rounds import Rounds
+
+CV_LIMIT = 0.05  # a case whose rounds vary more than this is marked unstable
+BACKGROUND_LIMIT_CORES = 0.10  # ... or whose machine had this much other load
+
+
+def _median_of(dicts: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(d[key] for d in dicts) for key in dicts[0]} if dicts else {}
+
+
+def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: int, data: list[float]) -> dict[str, Any]:
+    """extra_info fields computed from the rounds (the sampler's come separately)."""
+    messages = rounds.messages[-measured:]
+    median_s = statistics.median(data)
+    amount = float(messages[-1]["amount"])
+    figures: dict[str, Any] = {
+        "throughput": amount / median_s,
+        "throughput_unit": facts["unit"],
+        "verified": all(m.get("verified") for m in messages),
+        "worker_round_s_median": statistics.median(float(m["worker_s"]) for m in messages),
+        "cv": statistics.stdev(data) / statistics.mean(data) if len(data) > 1 else 0.0,
+    }
+    if rounds.paired:
+        base = rounds.baseline_s[-measured:]
+        ratios = [b / c for b, c in zip(base, data, strict=True)]
+        figures.update(
+            speedup=statistics.median(ratios),
+            speedup_rounds=ratios,
+            baseline_s=base,
+            speedup_basis="paired: a sequential round right before or after each round, alternately",
+        )
+    elif case.executor == BASELINE and facts["judged_by"] == workloads.PAIRED:
+        figures.update(speedup=1.0, speedup_basis="the baseline itself")
+    if facts["judged_by"] == workloads.IDEAL:
+        ideal = float(messages[-1]["extra"]["ideal_s"])
+        figures.update(ideal_s=ideal, vs_ideal=median_s / ideal if ideal > 0 else None)  # no ideal at zero latency
+    if facts.get("latency"):
+        figures.update(latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
+    return figures
+
+
+def memory_per_unit(ready: dict[str, Any], sampled: dict[str, Any], units: int) -> float | None:
+    """What each thread, process, greenlet or task added to the tree's memory (PSS, bytes).
+
+    PSS, not USS: a forked pool's pages stay shared with its parent, so they are no one's unique memory.
+    """
+    if sampled.get("peak_pss_bytes") and ready.get("base_pss_bytes"):
+        return float(max(0, sampled["peak_pss_bytes"] - ready["base_pss_bytes"]) / units)
+    return None
+
+
+def unstable_reasons(extra: dict[str, Any]) -> list[str]:
+    """Why this case's figures deserve less trust; empty when none."""
+    reasons = []
+    if extra.get("cv", 0.0) > CV_LIMIT:
+        reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
+    if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
+        reasons.append(
+            f"other processes used {extra['background_cores']:.2f} cores (over {BACKGROUND_LIMIT_CORES:.2f})"
+        )
+    return reasons

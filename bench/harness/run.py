@@ -1,0 +1,180 @@
+"""One run of the matrix: its cases measured one by one, the server, the journal, the saved file.
+
+``Run.measure`` is what each pytest-benchmark test calls. It starts the case's
+worker, lets ``benchmark.pedantic`` time rounds (``Rounds``), and turns what
+came back into the case's figures. A failed case becomes a journal entry, never
+a lost run: the journal is flushed after every case, so an interrupted or
+killed run keeps what it finished (``results.salvage`` turns a dead run's
+journal into a partial run).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_benchmark import __version__ as pytest_benchmark_version
+from pytest_benchmark.utils import get_machine_id
+
+from .. import machine
+from ..errors import UserError
+from ..results import Journal, assemble, next_run_path, storage_root, write_json_atomic
+from ..worker.executors import info
+from .child import Child
+from .client import CaseFailed, start_worker
+from .config import RunConfig
+from .figures import case_figures, memory_per_unit, unstable_reasons
+from .matrix import Case
+from .rounds import Rounds
+from .sampler import Sampler, summarize
+from .server_handle import ServerHandle
+
+
+class Run:
+    """The state of one run across all its cases (one pytest session)."""
+
+    def __init__(self, config: RunConfig, argv: list[str], pytest_config: pytest.Config) -> None:
+        self.config = config
+        self.argv = argv
+        self.pytest_config = pytest_config
+        self.started = datetime.now(UTC)
+        self.storage = storage_root(Path(config.results), machine.gil_label()) / get_machine_id()
+        self.journal = Journal(self.storage / f".journal-{os.getpid()}.jsonl", self.header)
+        self.facts = config.workload_facts()
+        self.server: ServerHandle | None = None
+        self.saved: Path | None = None
+        self.benchmarks: list[dict[str, Any]] = []
+        self.failed: list[dict[str, Any]] = []
+        self.skipped: list[dict[str, Any]] = []
+
+    def header(self) -> dict[str, Any]:
+        """Everything of the run file but its cases: written first in the journal, so a killed run can be saved."""
+        hook = self.pytest_config.hook
+        machine_info = hook.pytest_benchmark_generate_machine_info(config=self.pytest_config)
+        machine_info["bench"] = machine.collect()
+        machine_info["bench_run"] = {
+            "started": self.started.isoformat(),
+            "argv": self.argv,
+            "config": self.config.as_dict(),
+            "workloads": self.facts,
+            "executors": {name: info(name).facts() for name in self.config.executors},
+        }
+        return {
+            "machine_info": machine_info,
+            "commit_info": hook.pytest_benchmark_generate_commit_info(config=self.pytest_config),
+            "version": pytest_benchmark_version,
+        }
+
+    def server_url(self) -> str:
+        """The local server's address, starting it on first use; CaseFailed if it cannot start."""
+        if self.server is None:
+            try:
+                self.server = ServerHandle(self.config.server_port)
+            except UserError as exc:
+                raise CaseFailed("ServerError", str(exc)) from None
+        return self.server.url
+
+    def measure(self, case: Case, benchmark: Any) -> None:
+        """Run ``case`` under ``benchmark.pedantic`` and journal what came of it."""
+        if case.skip:
+            skipped = {"name": case.id, "params": case.params, "reason": case.skip}
+            self.skipped.append(skipped)
+            self.journal.append({"kind": "skipped", "entry": skipped})
+            pytest.skip(case.skip)
+        benchmark.group = case.workload
+        benchmark.params = case.params
+        facts = self.facts[case.workload]
+        child: Child | None = None
+        sampler: Sampler | None = None
+        try:
+            context = {"url": self.server_url()} if facts["needs_server"] else {}
+            boot = time.perf_counter()
+            paired = case.paired and self.config.pairing
+            target = self.config.targets.get(case.workload)
+            child, ready = start_worker(case, context, baseline=paired, target=target)
+            boot_s = time.perf_counter() - boot
+            if self.config.sampling:
+                sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
+                sampler.start()
+            rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
+            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
+            if self.server is not None and facts["needs_server"]:
+                self.server.stats(reset=True)  # count the measured rounds only
+            benchmark.pedantic(
+                rounds.run, setup=rounds.before, teardown=rounds.after, rounds=self.config.rounds, warmup_rounds=0
+            )
+            ticks = sampler.stop() if sampler else []
+            extra = case_figures(case, facts, rounds, self.config.rounds, list(benchmark.stats.stats.data))
+            extra.update(
+                startup_s=ready["startup_s"],
+                prepare_s=ready.get("prepare_s"),
+                worker_boot_s=boot_s,
+                warmup_rounds=warmed,
+                watched_modules=ready.get("watched_modules", []),
+            )
+            extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
+            extra["unstable"] = unstable_reasons(extra)
+            benchmark.extra_info.update(extra)
+        except CaseFailed as exc:
+            self._record_failure(case, exc.kind, str(exc), exc.traceback)
+            pytest.fail(f"{case.id}: {exc.kind}: {exc}", pytrace=False)
+        except Exception as exc:  # a harness-side error is this case's failure too, never the run's end
+            self._record_failure(case, type(exc).__name__, str(exc), traceback.format_exc())
+            pytest.fail(f"{case.id}: {type(exc).__name__}: {exc}", pytrace=False)
+        finally:
+            if sampler is not None:
+                sampler.stop()  # idempotent: a second stop only adds a tick
+            if child is not None:
+                child.stop()
+        entry = benchmark.stats.as_dict(include_data=True)
+        self.benchmarks.append(entry)
+        self.journal.append({"kind": "benchmark", "entry": entry})
+
+    def _resources(
+        self, case: Case, ready: dict[str, Any], sampler: Sampler | None, sampled: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The sampler's figures, memory per unit, and the server's own count when the workload uses it."""
+        units = self.config.workload(case.workload)(case.workers, dict(case.values), {}).units()
+        figures: dict[str, Any] = {"units": units, **sampled}
+        per_unit = memory_per_unit(ready, sampled, units)
+        if per_unit is not None:
+            figures["memory_per_unit_bytes"] = per_unit
+        if sampler is not None:
+            figures["sampler_cores"] = sampler.own_cores()
+        if self.server is not None and self.facts[case.workload]["needs_server"]:
+            figures["server"] = self.server.stats()
+        return figures
+
+    def _record_failure(self, case: Case, kind: str, message: str, traceback: str) -> None:
+        failure = {
+            "name": case.id,
+            "params": case.params,
+            "error": {"type": kind, "message": message, "traceback": traceback},
+        }
+        self.failed.append(failure)
+        self.journal.append({"kind": "failed", "entry": failure})
+
+    def close(self) -> None:
+        """Stop every process this run started that outlives a case: the server."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def save(self, interrupted: bool) -> Path | None:
+        """Turn the journal into the run file (atomically); partial when interrupted."""
+        header, entries = self.journal.read()
+        if header is None or not any(e["kind"] in ("benchmark", "failed") for e in entries):
+            self.journal.remove()
+            return None
+        output = assemble(header, entries, partial=interrupted)
+        commit = str(output["commit_info"].get("id") or "unversioned")
+        path = next_run_path(self.storage, commit, interrupted)
+        write_json_atomic(path, output)
+        self.journal.remove()
+        self.saved = path
+        return path

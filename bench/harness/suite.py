@@ -1,0 +1,15 @@
+"""The matrix as a pytest-benchmark suite: one test per case, parametrized by ``BenchPlugin``.
+
+Run through ``python -m bench run``, which builds the run's configuration and loads the plugin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.harness.matrix import Case
+from bench.harness.run import Run
+
+
+def test_case(case: Case, benchmark: Any, bench_run: Run) -> None:
+    bench_run.measure(case, benchmark)

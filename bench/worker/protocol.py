@@ -1,0 +1,130 @@
+"""The worker: one per case, in its own process, running rounds when the harness says so.
+
+Protocol (one JSON object per line): the harness starts
+``python -m bench.worker CONFIG_JSON``; the worker builds the executor and the
+workload, then writes ``{"event": "ready"}``; each ``run`` line on stdin gets one
+``{"event": "done"}`` (or ``{"event": "error"}``) back; ``baseline`` does the same
+for a sequential round of the workload (when the config asks for one); ``quit``
+or end of input ends it. Messages go to a private copy of the original stdout, and stdout itself
+is pointed at stderr, so nothing a workload prints can corrupt the protocol.
+
+``python -m bench.worker --inspect TARGET [SETUP]`` imports a user's
+target here, never in the harness, and writes one line: what it found, or why
+it cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from typing import IO, Any
+
+from .case import Case, memory_now
+
+#: Modules a worker must not load for a built-in workload: their import would be measured.
+WATCHED_MODULES = ("pandas", "matplotlib", "numpy", "pytest", "pytest_benchmark", "psutil")
+
+
+def send(channel: IO[str], message: dict[str, Any]) -> None:
+    channel.write(json.dumps(message, default=repr) + "\n")
+    channel.flush()
+
+
+def error_message(exc: BaseException) -> dict[str, Any]:
+    return {
+        "event": "error",
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
+
+
+def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
+    for line in commands:
+        command = line.strip()
+        if command == "quit":
+            return
+        if command not in ("run", "baseline"):
+            send(channel, {"event": "error", "type": "ProtocolError", "message": f"unknown command {command!r}"})
+            continue
+        started = time.perf_counter()
+        try:
+            outcome = case.run_round() if command == "run" else case.run_baseline()
+        except Exception as exc:  # reported as the case's failure, with the worker's traceback
+            send(channel, error_message(exc))
+            continue
+        send(
+            channel,
+            {
+                "event": "done",
+                "worker_s": time.perf_counter() - started,
+                "verified": outcome.verified,
+                "value": outcome.value,
+                "expected": outcome.expected,
+                "detail": outcome.detail,
+                "amount": outcome.amount,
+                "extra": outcome.extra,
+            },
+        )
+
+
+def private_channel() -> IO[str]:
+    """A private copy of stdout for the protocol; stdout itself then goes to stderr."""
+    channel = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    return channel
+
+
+def inspect(argv: list[str], channel: IO[str]) -> int:
+    from workloads.target import TargetError, inspect_target
+
+    target, setup = argv[0], (argv[1] if len(argv) > 1 else None)
+    try:
+        report = inspect_target(target, setup)
+    except TargetError as exc:
+        send(channel, {"event": "invalid", "message": str(exc)})
+        return 1
+    send(channel, {"event": "target", "report": report})
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    channel = private_channel()
+    if argv and argv[0] == "--inspect":
+        return inspect(argv[1:], channel)
+    config = json.loads(argv[0])
+    case = None
+    base_memory = memory_now()
+    try:
+        started = time.perf_counter()
+        case = Case(config)
+        case.start()
+        startup_s = time.perf_counter() - started
+        started = time.perf_counter()
+        case.prepare()
+        prepare_s = time.perf_counter() - started
+    except Exception as exc:
+        send(channel, error_message(exc))
+        if case is not None:
+            case.close()
+        return 1
+    watched = [name for name in WATCHED_MODULES if name in sys.modules]
+    send(
+        channel,
+        {
+            "event": "ready",
+            "pid": os.getpid(),
+            "startup_s": startup_s,
+            "prepare_s": prepare_s,
+            "watched_modules": watched,
+            **base_memory,
+        },
+    )
+    try:
+        serve(case, sys.stdin, channel)
+    finally:
+        case.close()
+    return 0

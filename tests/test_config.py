@@ -1,0 +1,94 @@
+"""bench.harness.config: options checked and resolved to a RunConfig once, every user mistake a UserError."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.errors import UserError
+from bench.harness import config
+from bench.worker.executors import registry
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A 127.0.0.1 port held bound and listening by this test."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        yield holder.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("usable", "ladder"),
+    [(1, [1, 2]), (2, [1, 2, 4]), (3, [1, 2, 3, 4, 6]), (4, [1, 2, 4, 8]), (16, [1, 2, 4, 8, 16, 32])],
+)
+def test_cpu_ladder_doubles_up_to_twice_the_usable_cores(usable: int, ladder: list[int]) -> None:
+    """Powers of two up to 2x usable cores, with the usable count and its double always in."""
+    assert config.cpu_ladder(usable) == ladder
+
+
+def test_build_fills_defaults_and_records_a_seed(tmp_path: Path) -> None:
+    """No options: the visible workloads, every executor, a seed chosen and kept in the config."""
+    made = config.build({"results": str(tmp_path)})
+    assert made.workloads == ["cpu", "http", "pipeline"]
+    assert made.executors == list(registry())
+    assert not made.explicit_executors
+    assert isinstance(made.seed, int)
+    assert made.as_dict()["seed"] == made.seed
+    chosen = config.build({"seed": 7, "passes": 2, "rounds": 3, "quick": True, "cpu_n": 999, "results": str(tmp_path)})
+    assert (chosen.seed, chosen.passes, chosen.rounds) == (7, 2, 3)
+    assert chosen.values["cpu"]["n"] == 999
+    assert chosen.values["pipeline"]["items"] == 3000  # the --quick default
+    assert chosen.explicit_sizes == ["cpu"]
+
+
+def test_workload_facts_are_saved_for_every_workload(tmp_path: Path) -> None:
+    """Each workload of the run describes itself: unit, judgement, figure, and its values in words."""
+    facts = config.build({"quick": True, "results": str(tmp_path)}).workload_facts()
+    assert facts["cpu"]["judged_by"] == "paired" and facts["cpu"]["heatmap"]
+    assert facts["http"]["judged_by"] == "ideal" and facts["http"]["needs_server"]
+    assert facts["pipeline"]["unit"] == "items/s"
+    assert "3,000 items" in facts["pipeline"]["description"]
+    assert "producers = consumers = workers" in facts["pipeline"]["description"]
+
+
+def test_an_explicit_executor_that_is_not_installed_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Asking for gevent where it is missing is a UserError naming the package."""
+    monkeypatch.setattr(config, "missing_requirements", lambda name: ["gevent"] if name == "gevent" else [])
+    with pytest.raises(UserError, match="gevent") as error:
+        config.build({"executors": ["threads", "gevent"], "results": str(tmp_path)})
+    assert "pip install gevent" in str(error.value)
+
+
+def test_a_busy_server_port_is_refused(busy_port: int, tmp_path: Path) -> None:
+    """A taken --server-port is refused before anything runs, naming the port; without a server it does not matter."""
+    with pytest.raises(UserError, match=str(busy_port)):
+        config.build({"server_port": busy_port, "results": str(tmp_path)})
+    made = config.build({"server_port": busy_port, "workloads": ["cpu"], "results": str(tmp_path)})
+    assert made.server_port == busy_port
+
+
+@pytest.mark.parametrize("results", ["/proc/nope", "/proc/self/nope/deeper"])
+def test_an_unusable_results_folder_is_refused_before_anything_runs(results: str) -> None:
+    """A folder that cannot be made (here, under /proc) is one UserError, tried for real."""
+    with pytest.raises(UserError, match="--results"):
+        config.check_results_folder(results)
+
+
+def test_a_results_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(UserError, match="is a file"):
+        config.check_results_folder(str(tmp_path / "file" / "below"))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"setup": "m:f"}, "--setup is for your own functions"), ({"tasks": 4}, "--tasks sizes your own functions")],
+)
+def test_target_options_without_a_target_are_refused(options: dict[str, object], message: str, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=message):
+        config.build({**options, "workloads": ["cpu"], "results": str(tmp_path)})

@@ -1,0 +1,371 @@
+"""A user's own function as a workload: ``--workloads mymodule:func`` or ``path/to/file.py:func``.
+
+One round runs tasks ``0..N-1``: task ``i`` is ``func(i)``. A plain function runs
+under the blocking-style executors, an ``async def`` one under asyncio, and
+``file.py:fetch+afetch`` offers both forms of the same work. Every task's return
+value is checked, by index, against the values of a sequential run made in the
+same process before timing (the plain form when there is one), so an executor
+that drops or corrupts work can never look fast. ``setup`` (optional, no
+arguments) is called once in every process that runs the function, pool
+processes included, before anything is timed. A module that sets
+``BENCH_NEEDS_SERVER = True`` gets the harness's local HTTP server, its address
+in the environment variable ``BENCH_SERVER_URL`` (``GET /delay?ms=L&id=I``
+answers ``ok I`` after L milliseconds).
+
+The harness never imports the user's code: it asks a worker process to
+``inspect`` a target (``python -m bench.worker --inspect``), which checks the
+module, the function and its signature and reports what it found; the class
+the harness uses is made from that report (``make``), and only worker
+processes load the code (``install``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, ClassVar
+
+from . import AsyncExecutor, Outcome, Param, ProcessSetup, SyncExecutor, Workload
+
+SHOWN_CHARS = 80  # of a mismatched value, in a failure message
+SERVER_FLAG = "BENCH_NEEDS_SERVER"  # a module setting this true gets the local server, its address in SERVER_ENV
+SERVER_ENV = "BENCH_SERVER_URL"
+
+
+class TargetError(Exception):
+    """A target that cannot be used: the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """``where:name`` or ``where:name+other``, split; ``where`` is a module name or a .py file."""
+
+    text: str
+    where: str
+    names: tuple[str, ...]
+
+    @property
+    def is_file(self) -> bool:
+        return self.where.endswith(".py") or "/" in self.where
+
+    @classmethod
+    def parse(cls, text: str) -> Spec:
+        where, colon, names = text.rpartition(":")
+        parts = tuple(part.strip() for part in names.split("+"))
+        if not colon or not where.strip() or not all(parts) or len(parts) > 2:
+            raise TargetError(
+                f"{text!r} is not a target: write module:function or path/to/file.py:function "
+                "(or module:plain+async for both forms)"
+            )
+        if len(set(parts)) != len(parts):
+            raise TargetError(f"{text!r} names {parts[0]} twice: give a plain form and an async def form")
+        return cls(text, where.strip(), parts)
+
+
+def looks_like_target(text: str) -> bool:
+    """Whether a ``--workloads`` item names a target rather than a built-in workload."""
+    return ":" in text
+
+
+def _module_from_file(path: Path) -> Any:
+    """The file imported as a module: by its own name when that finds this file, else under a private name."""
+    folder, stem = str(path.parent), path.stem
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # so the file's own imports of its neighbours work, as when run from there
+    found = sys.modules.get(stem)
+    if found is None:
+        spec = importlib.util.find_spec(stem) if stem.isidentifier() else None
+        if spec is not None and spec.origin and Path(spec.origin).resolve() == path:
+            return importlib.import_module(stem)
+    elif Path(getattr(found, "__file__", "") or "").resolve() == path:
+        return found
+    # The stem names another module (a file called queue.py, say): load this file under a private name,
+    # the same in every process, so values of its classes pickle between pool processes and the worker.
+    private = f"bench_target_{stem}_{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
+    if private in sys.modules:
+        return sys.modules[private]
+    spec = importlib.util.spec_from_file_location(private, path)
+    if spec is None or spec.loader is None:
+        raise TargetError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[private] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[private]
+        raise
+    return module
+
+
+def _import(spec: Spec) -> Any:
+    """The module a spec names; TargetError, in one line, for what the user can fix."""
+    if spec.is_file:
+        path = Path(spec.where).expanduser().resolve()
+        if not path.is_file():
+            raise TargetError(f"{spec.text}: no such file: {spec.where}")
+        load: Callable[[], Any] = lambda: _module_from_file(path)  # noqa: E731
+    else:
+        load = lambda: importlib.import_module(spec.where)  # noqa: E731
+    if "" not in sys.path and not spec.is_file:
+        sys.path.insert(0, "")  # a module of the current folder, as `python -m` finds it
+    try:
+        return load()
+    except ModuleNotFoundError as exc:
+        if not spec.is_file and exc.name and (spec.where + ".").startswith(exc.name + "."):
+            raise TargetError(
+                f"{spec.text}: no module named {spec.where!r} (not in the current folder nor installed; "
+                "or give a file: path/to/file.py:function)"
+            ) from None
+        raise TargetError(f"{spec.text}: importing {spec.where} failed: {type(exc).__name__}: {exc}") from None
+    except TargetError:
+        raise
+    except BaseException as exc:  # the user's module raised (or exited) while being imported
+        raise TargetError(f"{spec.text}: importing {spec.where} raised {type(exc).__name__}: {exc}") from None
+
+
+def _attribute(module: Any, spec: Spec, name: str) -> Any:
+    found = module
+    for part in name.split("."):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            raise TargetError(f"{spec.text}: {spec.where} has no function {name!r}") from None
+    if not callable(found):
+        raise TargetError(f"{spec.text}: {name} is a {type(found).__name__}, not a function")
+    return found
+
+
+def is_async(fn: Callable[..., Any]) -> bool:
+    call = getattr(fn, "__call__", None)  # noqa: B004 - an object with an async __call__ counts as async
+    return inspect.iscoroutinefunction(fn) or (
+        not inspect.isroutine(fn) and call is not None and inspect.iscoroutinefunction(call)
+    )
+
+
+def _check_signature(spec: Spec, name: str, fn: Callable[..., Any], args: tuple[Any, ...], how: str) -> None:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return  # a builtin without a signature: the first call will tell
+    try:
+        signature.bind(*args)
+    except TypeError:
+        raise TargetError(f"{spec.text}: {name}{signature} cannot be called as {how}") from None
+
+
+def _version(module: Any) -> str | None:
+    version = getattr(module, "__version__", None)
+    if isinstance(version, str):
+        return version
+    try:
+        return metadata.version(module.__name__.split(".")[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def _file_facts(module: Any) -> dict[str, Any]:
+    file = getattr(module, "__file__", None)
+    if not file or not Path(file).is_file():
+        return {"file": None, "sha256": None}
+    return {"file": str(Path(file).resolve()), "sha256": hashlib.sha256(Path(file).read_bytes()).hexdigest()}
+
+
+def inspect_target(text: str, setup: str | None = None) -> dict[str, Any]:
+    """Import a target (and its setup) and report what was found; TargetError for what the user can fix."""
+    spec = Spec.parse(text)
+    module = _import(spec)
+    found = {name: _attribute(module, spec, name) for name in spec.names}
+    forms: dict[str, str | None] = {"sync": None, "async": None}
+    for name, fn in found.items():
+        form = "async" if is_async(fn) else "sync"
+        if forms[form] is not None:
+            raise TargetError(
+                f"{spec.text}: {forms[form]} and {name} are both {'async def' if form == 'async' else 'plain'} "
+                "functions; give one plain and one async def form of the same work"
+            )
+        forms[form] = name
+        _check_signature(spec, name, fn, (0,), f"{name}(i), with the task index i")
+    report: dict[str, Any] = {
+        "spec": text,
+        "where": spec.where,
+        "module": module.__name__,
+        "version": _version(module),
+        **_file_facts(module),
+        **forms,
+        "needs_server": bool(getattr(module, SERVER_FLAG, False)),
+        "setup": None,
+    }
+    if setup:
+        setup_spec = Spec.parse(setup)
+        if len(setup_spec.names) != 1:
+            raise TargetError(f"--setup {setup}: give one function")
+        setup_module = _import(setup_spec)
+        name = setup_spec.names[0]
+        fn = _attribute(setup_module, setup_spec, name)
+        _check_signature(setup_spec, name, fn, (), f"{name}(), with no arguments")
+        report["setup"] = {"spec": setup, "where": setup_spec.where, "name": name, **_file_facts(setup_module)}
+    return report
+
+
+# ---- in the worker and its pool processes ---------------------------------------------------------------------
+
+
+@dataclass
+class Installed:
+    """The target's functions in this process, once loaded and set up."""
+
+    plain: Callable[[int], Any] | None
+    coroutine: Callable[[int], Any] | None
+
+
+_INSTALLED: Installed | None = None
+_INSTALLED_IN = 0  # the pid that installed it: a forked pool process inherits it, but must run setup itself
+
+
+def install(info: dict[str, Any]) -> Installed:
+    """Load the target in this process and run its setup, once per process (a pool initializer too)."""
+    global _INSTALLED, _INSTALLED_IN
+    if _INSTALLED is None or os.getpid() != _INSTALLED_IN:
+        spec = Spec.parse(info["spec"])
+        module = _import(spec)
+        plain = _attribute(module, spec, info["sync"]) if info.get("sync") else None
+        coroutine = _attribute(module, spec, info["async"]) if info.get("async") else None
+        setup = info.get("setup")
+        if setup:
+            setup_spec = Spec.parse(setup["spec"])
+            _attribute(_import(setup_spec), setup_spec, setup["name"])()
+        _INSTALLED, _INSTALLED_IN = Installed(plain, coroutine), os.getpid()
+    return _INSTALLED
+
+
+def call(i: int) -> Any:
+    """Task ``i`` of the plain form (module level, so a pool can pickle it by reference)."""
+    assert _INSTALLED is not None and _INSTALLED.plain is not None, "install() first"
+    return _INSTALLED.plain(i)
+
+
+async def acall(i: int) -> Any:
+    """Task ``i`` of the async form."""
+    assert _INSTALLED is not None and _INSTALLED.coroutine is not None, "install() first"
+    return await _INSTALLED.coroutine(i)
+
+
+def _equal(got: Any, want: Any) -> bool:
+    try:
+        return bool(got == want)
+    except Exception:  # an array's == is elementwise: compare what would cross a process boundary
+        try:
+            return pickle.dumps(got) == pickle.dumps(want)
+        except Exception:
+            return repr(got) == repr(want)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+class Target(Workload):
+    """Base of the class made for each target (``make``): task i is the user's function called with i."""
+
+    unit = "tasks/s"
+    size_param = "tasks"
+    heatmap = True
+    params = (Param("tasks", "count0", 0, 0, "tasks per round (0: sized so a sequential round takes --round-seconds)"),)
+    info: ClassVar[dict[str, Any]] = {}
+    expected: ClassVar[list[Any] | None] = None  # the sequential run's values, made in this process before timing
+
+    @classmethod
+    def describe(cls, values: dict[str, Any]) -> str:
+        forms = " / ".join(str(cls.info[form]) for form in ("sync", "async") if cls.info.get(form))
+        return f"{cls.info['spec']}: {int(values['tasks']):,} tasks per round, task i = {forms}(i)"
+
+    @classmethod
+    def summary(cls) -> str:
+        return f"your function {cls.info['spec']}"
+
+    @classmethod
+    def facts(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return {**super().facts(values), "target": cls.info}
+
+    @property
+    def tasks(self) -> int:
+        return int(self.p["tasks"])
+
+    def skip_reason(self, executor: str, style: str) -> str | None:
+        if style == "async" and not self.info.get("async"):
+            # Skipped, not measured as blocking: in the loop a plain function runs one task at a time (that is
+            # the sequential case again), and through run_in_executor it would be the threads case again.
+            return (
+                f"{self.info['sync']} is a plain function: in asyncio's loop it would block the loop (one task at a "
+                f"time, as sequential), and through run_in_executor it would be the threads case; give an async "
+                f"form too ({self.info['where']}:{self.info['sync']}+afunc) to measure asyncio"
+            )
+        if style == "sync" and not self.info.get("sync"):
+            return (
+                f"{self.info['async']} is async def: only asyncio runs it; give a plain form too "
+                f"({self.info['where']}:func+{self.info['async']}) to measure {executor}"
+            )
+        return None
+
+    def process_setup(self) -> ProcessSetup | None:
+        return install, (self.info,)
+
+    def _set_expected(self, values: list[Any]) -> None:
+        type(self).expected = values
+
+    def prepare_sync(self, ex: SyncExecutor) -> None:
+        install(self.info)
+        if type(self).expected is None:
+            self._set_expected([call(i) for i in range(self.tasks)])
+
+    async def prepare_async(self, ex: AsyncExecutor) -> None:
+        installed = install(self.info)
+        if type(self).expected is None:
+            if installed.plain is not None:  # the plain form is the reference whenever there is one
+                self._set_expected([call(i) for i in range(self.tasks)])
+            else:
+                self._set_expected([await acall(i) for i in range(self.tasks)])
+
+    def _check(self, results: list[Any]) -> Outcome:
+        expected = type(self).expected
+        assert expected is not None, "prepare first"
+        equal = [i for i, (got, want) in enumerate(zip(results, expected, strict=False)) if _equal(got, want)]
+        detail = ""
+        if len(results) != len(expected):
+            detail = f"{len(results)} results came back for {len(expected)} tasks"
+        elif len(equal) != len(expected):
+            first = next(i for i in range(len(expected)) if i not in set(equal))
+            detail = (
+                f"{len(expected) - len(equal)} of {len(expected)} tasks differ from the sequential run; first, "
+                f"task {first}: got {_short(results[first])}, expected {_short(expected[first])}"
+            )
+        return Outcome(value=len(equal), expected=len(expected), amount=self.tasks, detail=detail)
+
+    def run_sync(self, ex: SyncExecutor) -> Outcome:
+        return self._check(ex.map(call, list(range(self.tasks))))
+
+    async def run_async(self, ex: AsyncExecutor) -> Outcome:
+        return self._check(await ex.map(acall, list(range(self.tasks))))
+
+
+def make(label: str, info: dict[str, Any]) -> type[Target]:
+    """The workload class of one inspected target (no import of the user's code happens here)."""
+    styles = tuple(style for style in ("sync", "async") if info.get(style))
+    attributes = {
+        "name": label,
+        "info": info,
+        "styles": styles,
+        "expected": None,
+        "needs_server": bool(info.get("needs_server")),
+    }
+    return type(f"Target_{label}", (Target,), attributes)
