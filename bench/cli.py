@@ -121,15 +121,22 @@ def cmd_run(argv: list[str]) -> int:
 
 
 def after_run(saved: Path, write: bool) -> None:
-    """What a reader looks for first, from the saved file: the headline table, then the report."""
+    """What a reader looks for, from the saved file: the headline table, then the verdict last, where the eye lands."""
     from . import results
-    from .analysis.summary import headline  # pandas and matplotlib: only once the measuring is over
+    from .analysis import verdict  # pandas and matplotlib: only once the measuring is over
+    from .analysis.summary import headline
+    from .analysis.table import cases
 
     run = results.load_run(saved)
     table = headline(run)
     if table:
         print("\nconcurrency-bench: headline figures")
         print(table)
+    frame = cases(run)
+    found = verdict.verdicts(run, frame)
+    if found:
+        print("\nconcurrency-bench: the verdict")
+        print(verdict.as_text(found, verdict.confidence_note(frame)))
     if write:
         from .analysis.report import write_report
 

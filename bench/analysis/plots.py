@@ -25,10 +25,12 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import NullLocator, StrMethodFormatter
 
 from .. import machine
-from .table import Facts
+from .table import BASELINE, Facts
+from .verdict import Verdict
 
-BASELINE = "sequential"  # the executor paired speedups are measured against
-CAPTION_IN = 0.45  # inches kept free under the panels for the caption
+CAPTION_IN = 0.45  # inches kept free under the panels for a caption of two lines (more lines: the figure grows)
+TITLE_PT = 10  # a panel's title
+CHAR_EM = 0.62  # a character's mean width in ems (DejaVu Sans; digits and "_" are wide): how many fit a line
 PAIRED_NOTE = (
     "paired: the median of per-round ratios, each round measured right beside a sequential round; "
     "ratio of medians: sequential median / case median, measured at different times"
@@ -47,10 +49,16 @@ def by_executor(rows: pd.DataFrame, facts: Facts) -> list[tuple[str, pd.DataFram
     return [(str(name), rows[rows["executor"] == name].sort_values("workers")) for name in names]
 
 
-def panel_title(workload: str, params: str, facts: Facts, width: int = 60) -> str:
+def fit(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` wrapped, line by line, so that it fits ``width_in`` inches at ``fontsize`` points."""
+    chars = max(20, int(width_in * 72 / (fontsize * CHAR_EM)))
+    return "\n".join(textwrap.fill(line, chars) if line else line for line in text.split("\n"))
+
+
+def panel_title(workload: str, params: str, facts: Facts, width_in: float = 4.0) -> str:
     """A workload's name over its parameters in words (its own description), wrapped to fit a panel."""
     words = facts.workload(workload)["description"] or params
-    return f"{workload}\n{textwrap.fill(str(words), width)}" if words else workload
+    return f"{workload}\n{fit(str(words), width_in, TITLE_PT)}" if words else workload
 
 
 def panels(frame: pd.DataFrame, facts: Facts, workload: str | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -78,20 +86,36 @@ def new_figure(
     axes = list(grid.flat)
     for extra in axes[n_panels:]:
         extra.remove()
-    fig.suptitle(title, fontweight="bold")
+    fig.suptitle(fit(title, fig.get_figwidth() * 0.95, 12), fontweight="bold")
     return fig, axes[:n_panels]
 
 
-def caption(fig: Figure, facts: Facts, note: str) -> None:
-    fig.text(
-        0.5, 0.01, f"{machine.describe(facts.machine)}\n{note}", ha="center", va="bottom", fontsize=7.5, color="dimgrey"
-    )
+def caption(fig: Figure, facts: Facts, note: str, fontsize: float = 7.5) -> None:
+    """The machine and a note under the panels, wrapped to the figure's width; the figure grows to hold it."""
+    text = fit(f"{machine.describe(facts.machine)}\n{note}", fig.get_figwidth() * 0.95, fontsize)
+    needed = (text.count("\n") + 1) * fontsize * 1.3 / 72 + 0.1
+    engine = fig.get_layout_engine()
+    width, height = fig.get_size_inches()
+    reserved = CAPTION_IN
+    if isinstance(engine, ConstrainedLayoutEngine):
+        reserved = engine.get()["rect"][1] * height
+    if needed > reserved:
+        height += needed - reserved
+        fig.set_size_inches(width, height)
+        reserved = needed
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, reserved / height, 1, 1 - reserved / height))
+    fig.text(0.5, 0.01 / height, text, ha="center", va="bottom", fontsize=fontsize, color="dimgrey")
 
 
-def legend(ax: Axes) -> None:
-    """A legend of what this panel drew, if it drew anything labelled (an empty one is a warning)."""
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7)
+def legend(fig: Figure, axes: list[Axes]) -> None:
+    """One legend for the whole figure, outside the panels (so it never covers data), of every label drawn once."""
+    found: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            found.setdefault(label, handle)
+    if found:  # an empty legend is a warning
+        fig.legend(list(found.values()), list(found), loc="outside right upper", fontsize=8)
 
 
 def workers_axis(ax: Axes, workers: list[int], base: int = 2) -> None:
@@ -150,9 +174,9 @@ def scaling_figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
             ax.plot(rows["workers"], rows["speedup"], marker="o", color=facts.color(executor), label=executor)
         _ideal_line(ax, facts.workload(str(group["workload"].iloc[0])), group, usable_cores(facts))
         workers_axis(ax, list(group["workers"]), base=2 if group["workers"].max() <= 64 else 10)
-        ax.set_title(f"{title}\nspeedup: {basis}", fontsize=10)
+        ax.set_title(f"{title}\nspeedup: {basis}", fontsize=TITLE_PT)
         ax.set_ylabel("speedup vs sequential (x)")
-        legend(ax)
+    legend(fig, axes)
     caption(fig, facts, PAIRED_NOTE)
     return fig
 
@@ -180,20 +204,50 @@ def cpu_per_core_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Fig
     for ax, (executor, rows) in zip(axes, shown, strict=True):
         row = rows.iloc[0]
         mesh = _heatmap(ax, row["timeline"])
-        effective = row["effective_cores"]
-        at = f"{row['workers']} worker" + ("s" if row["workers"] != 1 else "")
-        ax.set_title(f"{executor} ({at}): effective cores {effective:.2f}", fontsize=10, loc="left")
+        ax.set_title(fit(heatmap_caption(executor, row), 8.0, 9), fontsize=9, loc="left")
         ax.set_ylabel("core")
     axes[-1].set_xlabel("measured time (s; the measured rounds back to back)")
     if mesh is not None:
-        fig.colorbar(mesh, ax=axes, label="CPU busy (%)", shrink=0.9)
+        fig.colorbar(mesh, ax=axes, label="CPU busy (%)", shrink=min(0.9, 4.0 / fig.get_figheight()))
     caption(
         fig,
         facts,
-        "Per-core CPU % of the whole machine, sampled by psutil from outside the worker. Under "
-        "the GIL threads add up to about one core; processes use every core.",
+        "Per-core CPU % of the whole machine, sampled by psutil from outside the worker. Over each panel: the "
+        "case's speedup against sequential, its effective cores (CPU seconds of its processes per wall second), "
+        "and how busy the cores were at each moment.",
     )
     return fig
+
+
+MOVES = 0.1  # the busiest core changes between this share of consecutive samples, or more: it moves around
+
+
+def heatmap_caption(executor: str, row: pd.Series) -> str:
+    """A heatmap panel's story in words, from its own figures: speedup, cores used, and how the busy cores behave."""
+    at = f"{row['workers']} worker" + ("s" if row["workers"] != 1 else "")
+    figures = [f"{row['speedup']:.2f}x"] if pd.notna(row["speedup"]) else []
+    if pd.notna(row["effective_cores"]):
+        figures.append(f"{row['effective_cores']:.2f} effective cores")
+    story = busy_cores(row["timeline"])
+    return f"{executor} ({at}): {', '.join(figures)}" + (f"; {story}" if story else "")
+
+
+def busy_cores(timeline: dict[str, Any]) -> str:
+    """How the busy cores behave over a timeline: one core moving around, one core staying, or several at once."""
+    pct = np.asarray(timeline["per_core_pct"], dtype=float)  # samples x cores
+    if pct.ndim != 2 or pct.shape[1] < 2:
+        return ""
+    total = pct.sum(axis=1) / 100
+    busy = pct[total > 0.5]
+    if len(busy) < 2:
+        return ""
+    mean = float((busy.sum(axis=1) / 100).mean())
+    if mean >= 1.5:
+        return f"{mean:.1f} cores busy at once on average"
+    top = busy.argmax(axis=1)
+    if float((top[1:] != top[:-1]).mean()) >= MOVES:
+        return f"the busy core moves around while the sum stays near one ({mean:.2f} cores)"
+    return f"one core stays busy ({mean:.2f} cores in all)"
 
 
 def _heatmap(ax: Axes, timeline: dict[str, Any]) -> Any:
@@ -225,8 +279,9 @@ def effective_cores_figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
             ax.bar(xs, rows["effective_cores"], width, color=facts.color(executor), label=executor)
         ax.axhline(cores, ls="--", color="grey", label=f"{cores} usable cores")
         ax.set_xticks(range(len(workers)), [str(w) for w in workers])
-        ax.set(title=title, xlabel="workers", ylabel="effective cores")
-        legend(ax)
+        ax.set_title(title, fontsize=TITLE_PT)
+        ax.set(xlabel="workers", ylabel="effective cores")
+    legend(fig, axes)
     caption(
         fig,
         facts,
@@ -256,18 +311,21 @@ def against_ideal_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Fi
     workers = [int(w) for w in http["workers"]]
     _lines(axes[0], http, "throughput", facts)
     axes[0].yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    axes[0].set(title="Throughput (higher is better)", ylabel=f"{http['unit'].iloc[0] or 'requests/s'}")
+    axes[0].set_title("Throughput (higher is better)", fontsize=TITLE_PT)
+    axes[0].set_ylabel(f"{http['unit'].iloc[0] or 'requests/s'}")
     _lines(axes[1], http, "vs_ideal", facts)
     axes[1].axhline(1.0, ls="--", color="grey", label="ideal")
-    axes[1].set(title="Measured / ideal time (1 = ideal, lower is better)", ylabel="measured / ideal (x)")
+    axes[1].set_title(fit("Measured / ideal time (1 = ideal, lower is better)", 4.0, TITLE_PT), fontsize=TITLE_PT)
+    axes[1].set_ylabel("measured / ideal (x)")
     if latency:
         _lines(axes[2], http, "p50", facts)
         _lines(axes[2], http, "p99", facts, hidden=True, ls="--", alpha=0.6)
-        axes[2].set(title="Request latency: p50 solid, p99 dashed", ylabel="latency (ms)")
+        axes[2].set_title("Request latency: p50 solid, p99 dashed", fontsize=TITLE_PT)
+        axes[2].set_ylabel("latency (ms)")
     for ax in axes:
         workers_axis(ax, workers, base=10)
         ax.set_xlabel("concurrency = workers (log scale)")
-        legend(ax)
+    legend(fig, axes)
     about = facts.workload(workload)
     caption(fig, facts, f"{about['description']}. Ideal time = {about['ideal']}. Medians of the rounds.")
     return fig
@@ -289,11 +347,65 @@ def throughput_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
             else:
                 ax.plot(rows["workers"], rows["throughput"], marker="o", color=facts.color(executor), label=executor)
         workers_axis(ax, [int(w) for w in group["workers"]])
-        ax.set(title=title, ylabel=unit)
+        ax.set_title(title, fontsize=TITLE_PT)
+        ax.set_ylabel(unit)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        legend(ax)
+    legend(fig, axes)
     caption(fig, facts, "Median round of each case.")
+    return fig
+
+
+def verdict_figure(found: list[Verdict], facts: Facts, note: str) -> Figure | None:
+    """Per workload, each executor's best result with its interval, the winner marked: the verdict at a glance."""
+    drawn = [one for one in found if one.best]
+    if not drawn:
+        return None
+    rows = max(len(one.best) for one in drawn)
+    fig, axes = new_figure(
+        len(drawn), "The verdict: each model's best result, with its 95% interval", size=(5.2, 1.4 + 0.45 * rows)
+    )
+    for ax, one in zip(axes, drawn, strict=True):
+        best = sorted(one.best, key=lambda b: (facts.rank(b.executor), b.executor))
+        alone = len(one.winners) == 1
+        for y, item in enumerate(best):
+            estimate = item.estimate
+            won = alone and item.executor in one.winners
+            error = [[estimate.value - estimate.low], [estimate.high - estimate.value]]
+            ax.errorbar(
+                estimate.value,
+                y,
+                xerr=None if item.baseline else error,
+                fmt="D" if won else "o",
+                markersize=9 if won else 6,
+                markeredgecolor="black" if won else facts.color(item.executor),
+                color=facts.color(item.executor),
+                capsize=3,
+            )
+            ax.annotate(
+                f"{estimate.value:.2f}x" if "(x)" in one.measure else f"{estimate.value:,.3g}",
+                (estimate.value, y),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7.5,
+            )
+        mark = "  (winner)" if alone else "  (tied)"
+        labels = [f"{b.executor} @{b.workers}" + (mark if b.executor in one.winners else "") for b in best]
+        ax.set_yticks(range(len(best)), labels)
+        for tick, item in zip(ax.get_yticklabels(), best, strict=True):
+            if item.executor in one.winners:
+                tick.set_fontweight("bold")
+        ax.set_ylim(len(best) - 0.4, -0.7)  # the first executor on top
+        if "(x)" in one.measure:
+            ax.axvline(1.0, ls="--", color="grey", lw=1)
+        verdict_words = f"winner: {one.winners[0]}" if alone else "no clear winner"
+        better = "higher is better" if one.higher_is_better else "lower is better"
+        ax.set_title(fit(f"{one.label}: {verdict_words}\n{one.description}", 2.8, 9), fontsize=9)
+        ax.set_xlabel(fit(f"{one.measure}, {better}", 3.2, 9), fontsize=9)
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.margins(x=0.15)
+    caption(fig, facts, f"Diamond: the clear winner; (tied): intervals overlap; @N: at N workers. {note}")
     return fig
 
 
@@ -312,10 +424,22 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "workload"
 
 
-def specs(frame: pd.DataFrame, facts: Facts) -> list[Spec]:
-    """The figures of a run, in reading order, from what its workloads say of themselves."""
+def specs(frame: pd.DataFrame, facts: Facts, verdicts: list[Verdict] | None = None, note: str = "") -> list[Spec]:
+    """The figures of a run, in reading order (the verdict first, when given), from what its workloads say."""
     names = list(dict.fromkeys(str(name) for name in frame["workload"])) if not frame.empty else []
-    found = [
+    found = []
+    if verdicts is not None:
+        found.append(
+            Spec(
+                "verdict",
+                "The verdict at a glance",
+                "Per workload, each executor's best result with its interval; the winner is marked, and no "
+                "winner is marked where intervals overlap.",
+                lambda: verdict_figure(verdicts, facts, note),
+                "no workload has a result to compare",
+            )
+        )
+    found.append(
         Spec(
             "scaling",
             "Scaling: speedup against sequential",
@@ -324,7 +448,7 @@ def specs(frame: pd.DataFrame, facts: Facts) -> list[Spec]:
             lambda: scaling_figure(frame, facts),
             "no workload has both a sequential baseline and other executors to compare with it",
         )
-    ]
+    )
     for name in names:
         if facts.workload(name)["heatmap"]:
             found.append(

@@ -13,13 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import machine, results
 from ..errors import UserError
+from . import memory
 from .plots import Spec, specs, speedup_basis, speedups
 from .table import Facts, cases, fmt
+from .verdict import Verdict, confidence_note, verdicts
+
+VERDICT_FIGURE = "verdict"  # the spec drawn inside the verdict section, not among the other figures
 
 # ---- index.md -------------------------------------------------------------------------------------------------
 
@@ -92,8 +95,25 @@ def figures_section(shown: list[tuple[Spec, bool]], frame: pd.DataFrame, facts: 
     ]
     lines = ["## Figures", "", f"Speedups: {'; '.join(bases) or 'none'}.", ""]
     for spec, written in shown:
+        if spec.name == VERDICT_FIGURE:
+            continue
         lines += [f"### {spec.heading}", "", spec.note, ""]
         lines += [f"![{spec.heading}]({spec.name}.png)" if written else f"Not written: {spec.absent}.", ""]
+    return lines
+
+
+def verdict_section(found: list[Verdict], note: str, shown: list[tuple[Spec, bool]]) -> list[str]:
+    """The answer first: one paragraph per workload, then the picture of it."""
+    lines = ["## Verdict", ""]
+    if not found:
+        return [*lines, "No finished cases: no verdict.", ""]
+    for one in found:
+        about = f" ({one.description})" if one.description else ""
+        lines.append(f"- **{one.label}**{about}: {one.text}")
+    lines += ["", note, ""]
+    for spec, written in shown:
+        if spec.name == VERDICT_FIGURE and written:
+            lines += [f"![{spec.heading}]({spec.name}.png)", ""]
     return lines
 
 
@@ -117,7 +137,7 @@ def headline_section(frame: pd.DataFrame, passes: int, facts: Facts) -> list[str
             "eff. cores",
             "latency p50/p99 (ms)",
             "server cores",
-            "memory per unit (KiB)",
+            "memory added per unit (KiB)",
             "CV",
             "unstable",
         ]
@@ -132,7 +152,8 @@ def headline_section(frame: pd.DataFrame, passes: int, facts: Facts) -> list[str
                 fmt(row["effective_cores"], ".2f"),
                 f"{row['p50']:.1f} / {row['p99']:.1f}" if pd.notna(row["p50"]) else "",
                 fmt(row["server_cores"], ".2f"),
-                fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f"),
+                fmt(row["memory_per_unit"] / 1024 if pd.notna(row["memory_per_unit"]) else None, ",.0f")
+                + ("*" if pd.notna(row["memory_per_unit"]) and memory.one_unit(row) else ""),
                 fmt(row["cv"], ".1%"),
                 "yes" if row["unstable"] else "",
             ]
@@ -143,7 +164,16 @@ def headline_section(frame: pd.DataFrame, passes: int, facts: Facts) -> list[str
         about = facts.workload(str(workload))["description"] or params
         lines += [f"### {workload}" + (f": {about}" if about else ""), ""]
         lines += [*_table([header[i] for i in shown], rows), ""]
+        if any(pd.notna(row["memory_per_unit"]) and memory.one_unit(row) for _, row in group.iterrows()):
+            lines += [ONE_UNIT_NOTE, ""]
     return lines
+
+
+ONE_UNIT_NOTE = (
+    '\\* At one unit, "memory added per unit" is everything the case added to its worker process (imports made in '
+    "the first round, buffers, caches), not what one thread, process, greenlet or task costs: for that, see the "
+    'per-added-unit slope under "Memory per unit".'
+)
 
 
 def memory_section(frame: pd.DataFrame) -> list[str]:
@@ -153,19 +183,20 @@ def memory_section(frame: pd.DataFrame) -> list[str]:
     """
     rows = []
     for (workload, executor), group in frame.groupby(["workload", "executor"], sort=False):
-        known = group.dropna(subset=["units", "peak_pss"])
-        if known["units"].nunique() < 2:
+        slope = memory.added_unit_cost(group)
+        if slope is None:
             continue
-        slope = np.polyfit(known["units"].astype(float), known["peak_pss"].astype(float), 1)[0]
-        span = f"{int(known['units'].min())}-{int(known['units'].max())}"
-        rows.append([str(workload), str(executor), span, f"{slope / 1024:,.1f}"])
+        cost = f"{slope.bytes_per_unit / 1024:,.1f}" if slope.meaningful else "under the noise"
+        rows.append([str(workload), str(executor), slope.span, cost])
     if not rows:
         return []
     lines = [
         "## Memory per unit",
         "",
         "Slope of the worker tree's peak proportional memory (PSS) against its units, fitted over the "
-        "worker counts run: what each added thread, process, greenlet or task costs.",
+        "worker counts run: what each added thread, process, greenlet or task costs, leaving out what the "
+        f'process pays once. "Under the noise": the growth it predicts over the units run is negative or under '
+        f"{memory.NOISE_BYTES // 1024:,} KiB, which one process's peak varies by with nothing added.",
         "",
     ]
     return [*lines, *_table(["workload", "executor", "units", "KiB per added unit"], rows), ""]
@@ -182,12 +213,16 @@ def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
     return (partial if bench_run.get("partial") else []) + [counts, ""]
 
 
-def index_markdown(run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]]) -> str:
+def index_markdown(
+    run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]], found: list[Verdict] | None = None
+) -> str:
     facts = Facts.of(run)
     name = Path(run.get("_path", "run")).stem
     passes = int(frame["passes"].max()) if not frame.empty else 1
     partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
+    found = verdicts(run, frame, facts) if found is None else found
     lines = [f"# Report of run {name}{partial}", "", machine.describe(facts.machine), "", *_at_a_glance(run, frame)]
+    lines += verdict_section(found, confidence_note(frame), shown)
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)
@@ -198,7 +233,8 @@ def write_report(run_path: Path, out_root: Path) -> Path:
     run = results.load_run(run_path)
     facts = Facts.of(run)
     frame = cases(run, facts)
-    figures = [(spec, spec.build()) for spec in specs(frame, facts)]
+    found = verdicts(run, frame, facts)
+    figures = [(spec, spec.build()) for spec in specs(frame, facts, found, confidence_note(frame))]
     folder = out_root / run_path.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -208,7 +244,7 @@ def write_report(run_path: Path, out_root: Path) -> Path:
             if figure is not None:
                 figure.savefig(folder / f"{spec.name}.png", dpi=110)
         shown = [(spec, figure is not None) for spec, figure in figures]
-        (folder / "index.md").write_text(index_markdown(run, frame, shown))
+        (folder / "index.md").write_text(index_markdown(run, frame, shown, found))
     except OSError as exc:
         raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
     return folder

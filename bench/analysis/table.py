@@ -28,6 +28,7 @@ UNKNOWN_WORKLOAD: dict[str, Any] = {
     "summary": "",
 }
 UNKNOWN_RANK = 1000
+BASELINE = "sequential"  # the executor paired speedups are measured against
 FALLBACK_COLORS = ("tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:grey")
 
 

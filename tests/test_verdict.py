@@ -1,0 +1,194 @@
+"""bench.analysis.verdict: the answer in words, from small synthetic runs whose figures the tests choose.
+
+No test here asserts a speed: each checks that the verdict says what the given figures say (who wins, whether
+intervals overlap, what was unstable or failed, what one core cannot show), never how fast anything is.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import synthetic
+from synthetic import PAIRED, around, case, cpu_like, io_like
+
+from bench import cli, results
+from bench.analysis import table, verdict
+from bench.analysis.verdict import Verdict
+
+
+def judged(run: dict[str, Any]) -> list[Verdict]:
+    return verdict.verdicts(copy.deepcopy(run))
+
+
+def only_verdict(run: dict[str, Any]) -> Verdict:
+    (found,) = judged(run)
+    return found
+
+
+def cpu_run(cores: int = 2, **kwargs: Any) -> dict[str, Any]:
+    return synthetic.run({"count": PAIRED}, cpu_like(cores, (1, 2, 4)), cores=cores, **kwargs)
+
+
+def set_case(run: dict[str, Any], executor: str, workers: int, **extra: Any) -> None:
+    (entry,) = [
+        e for e in run["benchmarks"] if (e["params"]["executor"], e["params"]["workers"]) == (executor, workers)
+    ]
+    entry["extra_info"].update(extra)
+
+
+def test_a_clear_winner_is_named_with_its_interval_and_cores() -> None:
+    found = only_verdict(cpu_run())
+    assert found.winners == ("processes",)
+    assert found.paragraph().startswith("count: processes, 1.90x at 2 workers (95% CI ")
+    assert "using 2.00 cores" in found.text
+    assert "threads 1.00x on 1.00 cores and asyncio 0.99x on 1.00 cores stay on about one core" in found.text
+    assert "threads take turns under the GIL" in found.text
+    assert "Less sure" not in found.text  # nothing unstable, nothing failed
+    drawn = {best.executor for best in found.best}
+    assert drawn == {"sequential", "threads", "processes", "asyncio"}
+    assert all(best.estimate.low <= best.estimate.value <= best.estimate.high for best in found.best)
+
+
+def test_overlapping_intervals_make_no_winner() -> None:
+    """Free-threaded threads as fast as processes, within the noise: a tie, said as one."""
+    run = cpu_run(gil=False)
+    set_case(run, "threads", 2, speedup_rounds=around(1.88, 0.03), effective_cores=1.97)
+    found = only_verdict(run)
+    assert set(found.winners) == {"processes", "threads"}
+    assert "no clear winner between" in found.text and "their intervals overlap" in found.text
+    assert "GIL" not in found.text
+
+
+def test_an_unstable_deciding_case_is_named_with_its_reason() -> None:
+    run = cpu_run()
+    set_case(run, "processes", 2, unstable=["rounds vary by 18% (CV over 5%)"])
+    set_case(run, "asyncio", 4, unstable=["other processes used 0.30 cores (over 0.10)"])
+    text = only_verdict(run).text
+    assert "processes at 2 workers, which the verdict rests on, was unstable: rounds vary by 18%" in text
+    assert "1 other case unstable (not deciding)" in text
+
+
+def test_a_failed_case_is_named_and_a_lost_executor_cannot_be_judged() -> None:
+    failed = [
+        {"name": "count-processes-w4", "params": {"workload": "count", "executor": "processes", "workers": 4}},
+        {"name": "count-gevent-w2", "params": {"workload": "count", "executor": "gevent", "workers": 2}},
+    ]
+    text = only_verdict(cpu_run(failed=failed)).text
+    assert "processes at 4 workers and gevent at 2 workers failed, and the verdict cannot speak for them" in text
+    assert "gevent could not be judged at all" in text
+
+
+def test_one_usable_core_cannot_show_cpu_parallelism() -> None:
+    run = synthetic.run({"count": PAIRED}, cpu_like(1, (1, 2)), cores=1)
+    text = only_verdict(run).text
+    assert "This machine has one usable core: CPU parallelism could not be shown." in text
+    assert "stay on about one core" not in text  # there is no other core to stay off
+
+
+def test_cores_that_slow_each_other_down_are_said_to() -> None:
+    """3.5 cores used for 2.1x: each core kept 60% of its speed."""
+    cases = [
+        case("count", "sequential", 1, 1.0, cores=1.0),
+        case("count", "processes", 4, 0.48, ratios=around(2.1), cores=3.5),
+    ]
+    text = only_verdict(synthetic.run({"count": PAIRED}, cases, cores=16)).text
+    assert "slow each other down: 3.5 cores used, 2.1x gained (each kept about 60% of its speed)" in text
+
+
+def test_nothing_faster_than_sequential() -> None:
+    cases = [
+        case("count", "sequential", 1, 1.0, cores=1.0),
+        case("count", "threads", 2, 1.4, ratios=around(0.7), cores=1.0),
+        case("count", "asyncio", 2, 1.1, ratios=around(0.9), cores=1.0),
+    ]
+    found = only_verdict(synthetic.run({"count": PAIRED}, cases))
+    assert found.winners == ("sequential",)
+    assert found.text.startswith("sequential is fastest")
+    assert "threads (0.70x) is slower than sequential" in found.text
+
+
+def test_a_user_workload_is_judged_by_its_facts_and_named_by_its_label() -> None:
+    """A user's function that mostly waits: threads win on a tenth of a core, and the verdict says it waits."""
+    facts = {
+        **PAIRED,
+        "summary": "your function work.py:fetch",
+        "description": "work.py:fetch: 64 tasks per round",
+        "target": {"spec": "work.py:fetch", "sync": "fetch"},
+    }
+    cases = [
+        case("work.py:fetch", "sequential", 1, 1.0, cores=0.05),
+        case("work.py:fetch", "threads", 8, 0.125, ratios=around(8.0), cores=0.1),
+        case("work.py:fetch", "processes", 8, 0.2, ratios=around(5.0), cores=0.3),
+    ]
+    found = only_verdict(synthetic.run({"work.py:fetch": facts}, cases))
+    assert found.label == "work.py:fetch" and found.description == "work.py:fetch: 64 tasks per round"
+    assert found.winners == ("threads",)
+    assert "The work mostly waits: 8.0x on 0.10 cores." in found.text
+
+
+def test_judged_against_the_ideal_where_the_models_part() -> None:
+    found = only_verdict(synthetic.run({"fetch": synthetic.IDEAL}, io_like((10, 50, 200))))
+    assert found.winners == ("asyncio",) and not found.higher_is_better
+    assert found.text.startswith("asyncio comes closest to the ideal 0.04 s at concurrency 200: 1.10x (95% CI ")
+    assert "ahead of threads 1.70x" in found.text
+    assert "At 50, asyncio leads with 1.10x of the ideal 0.16 s, ahead of threads 1.32x." in found.text
+    assert "Latency p50/p99 at 200: threads 36/51 ms and asyncio 23/33 ms." in found.text
+    assert (
+        "Memory per added unit (slope over the worker counts): asyncio 8 KiB per task and threads 39 KiB per thread"
+        in found.text
+    )
+    assert "measured / ideal time at concurrency 200" in found.measure
+
+
+def test_an_unknown_judgement_and_an_unknown_executor_get_a_generic_verdict() -> None:
+    """A kind of judgement added later (per-switch cost, say) and an executor no fact describes: no crash."""
+    facts = {**PAIRED, "judged_by": "per_switch", "unit": "switches/s", "description": "ping-pong between two units"}
+    cases = [
+        case("pingpong", "subinterpreters", 2, 0.5, amount=1000, unit="switches/s", cores=1.9),
+        case("pingpong", "threads", 2, 1.0, amount=1000, unit="switches/s", cores=1.0),
+    ]
+    found = only_verdict(synthetic.run({"pingpong": facts}, cases))
+    assert found.text.startswith(
+        "Judged by 'per_switch', which this report cannot read yet; by throughput, subinterpreters"
+    )
+    assert found.winners == ("subinterpreters",)
+    assert {best.executor for best in found.best} == {"subinterpreters", "threads"}
+
+
+def test_a_workload_with_no_finished_case_says_so() -> None:
+    run = synthetic.run(
+        {"count": PAIRED, "fetch": synthetic.IDEAL},
+        cpu_like(2, (1, 2)),
+        failed=[{"name": "fetch-threads-w1", "params": {"workload": "fetch", "executor": "threads", "workers": 1}}],
+    )
+    count, fetch = judged(run)
+    assert count.label == "count" and fetch.label == "fetch"
+    assert fetch.text == "no case finished (1 case failed): no verdict." and not fetch.best
+
+
+def test_several_interpreters_get_a_verdict_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the case key holds an interpreter, each interpreter is judged on its own (no cross-interpreter claim)."""
+    run = cpu_run()
+    frame = table.cases(run)
+    frame = table.pd.concat([frame.assign(python="3.12"), frame.assign(python="3.13t")], ignore_index=True)
+    monkeypatch.setattr(verdict, "KEY", [*table.KEY, "python"])
+    found = verdict.verdicts(run, frame)
+    assert [one.label for one in found] == ["count, python 3.12", "count, python 3.13t"]
+
+
+def test_the_confidence_note_says_what_one_pass_can_see() -> None:
+    frame = table.cases(cpu_run())
+    assert "round-to-round noise only" in verdict.confidence_note(frame)
+    assert "round-to-round noise only" not in verdict.confidence_note(frame.assign(passes=3))
+
+
+def test_the_end_of_a_run_prints_the_verdict_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "0001_x_20260101_000000.json"
+    results.write_json_atomic(saved, cpu_run())
+    cli.after_run(saved, write=False)
+    out = capsys.readouterr().out
+    assert out.index("headline figures") < out.index("the verdict") < out.index("count: processes, 1.90x")
+    assert " ".join(out.split()).endswith("--passes 3 (or higher) measures that too.")
