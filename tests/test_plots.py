@@ -51,15 +51,15 @@ def figures_of(run: dict[str, Any]) -> Iterator[tuple[str, Figure]]:
             yield spec.name, figure
 
 
-def drawn_texts(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Bbox]]:
+def drawn_texts(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[tuple[matplotlib.text.Text, Bbox]]:
     """(text, window extent) of every text the figure draws (tick labels outside the view are not drawn)."""
-    found: list[tuple[str, Bbox]] = []
+    found: list[tuple[matplotlib.text.Text, Bbox]] = []
     draw = matplotlib.text.Text.draw
 
     def recording(self: matplotlib.text.Text, renderer: Any) -> None:
         draw(self, renderer)
         if self.get_visible() and self.get_text().strip():
-            found.append((self.get_text(), self.get_window_extent(renderer)))
+            found.append((self, self.get_window_extent(renderer)))
 
     with monkeypatch.context() as patch:
         patch.setattr(matplotlib.text.Text, "draw", recording)
@@ -70,7 +70,7 @@ def drawn_texts(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str,
 def outside(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     box = fig.bbox
     return [
-        f"{text!r} at x {extent.x0:.0f}..{extent.x1:.0f}, y {extent.y0:.0f}..{extent.y1:.0f} "
+        f"{text.get_text()!r} at x {extent.x0:.0f}..{extent.x1:.0f}, y {extent.y0:.0f}..{extent.y1:.0f} "
         f"(figure {box.width:.0f} x {box.height:.0f})"
         for text, extent in drawn_texts(fig, monkeypatch)
         if extent.x0 < box.x0 - 1 or extent.x1 > box.x1 + 1 or extent.y0 < box.y0 - 1 or extent.y1 > box.y1 + 1
@@ -93,9 +93,12 @@ def test_no_text_leaves_the_canvas_and_no_legend_covers_data(name: str, monkeypa
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         for ax in fig.axes:
             assert ax.get_legend() is None, f"{figure}: a legend inside a panel"
+        texts = drawn_texts(fig, monkeypatch)
         for legend in fig.legends:
             box = legend.get_window_extent(renderer)
             covered = [ax.get_title() for ax in fig.axes if box.overlaps(ax.get_window_extent(renderer))]
+            own = {id(text) for text in [*legend.get_texts(), legend.get_title()]}
+            covered += [text.get_text() for text, extent in texts if id(text) not in own and box.overlaps(extent)]
             assert covered == [], f"{figure}: the legend covers {covered}"
 
 

@@ -115,7 +115,7 @@ def legend(fig: Figure, axes: list[Axes]) -> None:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             found.setdefault(label, handle)
     if found:  # an empty legend is a warning
-        fig.legend(list(found.values()), list(found), loc="outside right upper", fontsize=8)
+        fig.legend(list(found.values()), list(found), loc="outside right center", fontsize=8)
 
 
 def workers_axis(ax: Axes, workers: list[int], base: int = 2) -> None:

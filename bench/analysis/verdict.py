@@ -320,17 +320,17 @@ def _level(group: Group, rows: pd.DataFrame, level: int, first: bool) -> tuple[l
     at = f"at concurrency {level}" if first else f"At {level}"
     if tied:
         listed = _names([f"{b.executor} {_x(b)}" for b in [lead, *tied]])
-        sentence = f"{at}, no clear winner between {listed} of the ideal {ideal:.2f} s."
+        sentence = f"{at}, no clear winner between {listed} of the ideal {ideal:.3g} s."
         return [sentence], best, [lead.executor, *(b.executor for b in tied)]
     behind = ranked[1 : 1 + SHOWN_OTHERS]
     after = f", ahead of {_names([f'{b.executor} {_x(b)}' for b in behind])}" if behind else ""
     if first:
         sentence = (
-            f"{lead.executor} comes closest to the ideal {ideal:.2f} s {at}: "
+            f"{lead.executor} comes closest to the ideal {ideal:.3g} s {at}: "
             f"{_x(lead)} ({lead.estimate.interval()}){after}."
         )
     else:
-        sentence = f"{at}, {lead.executor} leads with {_x(lead)} of the ideal {ideal:.2f} s{after}."
+        sentence = f"{at}, {lead.executor} leads with {_x(lead)} of the ideal {ideal:.3g} s{after}."
     return [sentence], best, [lead.executor]
 
 
