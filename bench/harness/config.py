@@ -48,6 +48,7 @@ class RunConfig:
     rounds: int = 5
     warmup: int = 1
     warmup_seconds: float = 3.0
+    warmup_limit: float = 20.0  # ... and on until the rounds settle, at most this long
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
     interval: float = 0.05
@@ -202,7 +203,8 @@ def build(options: dict[str, Any]) -> RunConfig:
     )
     if quick:
         config.warmup_seconds = 0.0
-    for name in ("rounds", "warmup", "warmup_seconds", "passes", "seed", "interval", "max_processes"):
+        config.warmup_limit = 2.0
+    for name in ("rounds", "warmup", "warmup_seconds", "warmup_limit", "passes", "seed", "interval", "max_processes"):
         if options.get(name) is not None:
             setattr(config, name, options[name])
     config.round_seconds = options.get("round_seconds")

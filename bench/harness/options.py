@@ -175,6 +175,13 @@ def run_options() -> list[Option]:
             duration,
             "DURATION",
         ),
+        Option(
+            "warmup-limit",
+            "... then on until the last 3 rounds (and their baselines) settle within 5%, but at most this long; "
+            "a case that never settles is marked unstable (default: 20s; --quick: 2s)",
+            duration,
+            "DURATION",
+        ),
         Option("passes", "passes over the matrix, each in its own shuffled order (default: 1)", positive_int, "N"),
         Option("seed", "seed of the pass order (default: random, and recorded)", count, "N"),
         Option("interval", "psutil sampling interval (default: 50ms)", positive_duration, "DURATION"),

@@ -102,7 +102,7 @@ class Run:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
-            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
+            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds, self.config.warmup_limit)
             if self.server is not None and facts["needs_server"]:
                 self.server.stats(reset=True)  # count the measured rounds only
             benchmark.pedantic(
@@ -114,7 +114,9 @@ class Run:
                 startup_s=ready["startup_s"],
                 prepare_s=ready.get("prepare_s"),
                 worker_boot_s=boot_s,
-                warmup_rounds=warmed,
+                warmup_rounds=warmed.rounds,
+                warmup_s=warmed.seconds,
+                warmup_settled=warmed.settled,
                 watched_modules=ready.get("watched_modules", []),
             )
             extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))

@@ -161,7 +161,14 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
 
     wall = sum(end - start for start, end in windows)
-    tree_cpu = over_windows(np.array([tick.tree_cpu for tick in ticks]))
+    tree_series = np.array([tick.tree_cpu for tick in ticks])
+    tree_cpu = over_windows(tree_series)
+    # Per round too (marks bracket each round exactly): compare's paired figure, resampled like the rounds.
+    cores_rounds = [
+        float(np.interp(end, t, tree_series) - np.interp(start, t, tree_series)) / (end - start)
+        for start, end in windows
+        if end > start
+    ]
     server_cpu = over_windows(np.array([tick.server_cpu for tick in ticks]))
     harness_cpu = over_windows(np.array([tick.harness_cpu for tick in ticks]))
     machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
@@ -197,6 +204,7 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
     return {
         "effective_cores": tree_cpu / wall,
+        "effective_cores_rounds": [round(value, 4) for value in cores_rounds],
         # The kernel counts in 10 ms ticks: over short rounds a core can read above 100%; it cannot be.
         "per_core_mean": [round(min(100.0, busy / wall * 100), 1) for busy in machine_busy],
         "machine_busy_cores": min(float(len(machine_busy)), sum(machine_busy) / wall),
