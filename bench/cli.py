@@ -130,6 +130,12 @@ def after_run(saved: Path, write: bool) -> None:
     if table:
         print("\nconcurrency-bench: headline figures")
         print(table)
+    from .analysis.side_by_side import printed
+
+    compared = printed(run)
+    if compared:
+        print("\nInterpreters side by side (time ratio to the first, interleaved in this run; own speedups):")
+        print(compared)
     if write:
         from .analysis.report import write_report
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import machine, results
 from ..errors import UserError
+from . import side_by_side
 from .plots import Spec, specs, speedup_basis, speedups
 from .table import Facts, cases, fmt
 
@@ -182,13 +183,19 @@ def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
     return (partial if bench_run.get("partial") else []) + [counts, ""]
 
 
-def index_markdown(run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]]) -> str:
+def index_markdown(
+    run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]], interpreters: list[str] | None = None
+) -> str:
     facts = Facts.of(run)
     name = Path(run.get("_path", "run")).stem
     passes = int(frame["passes"].max()) if not frame.empty else 1
     partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
     lines = [f"# Report of run {name}{partial}", "", machine.describe(facts.machine), "", *_at_a_glance(run, frame)]
+    if interpreters:  # a --python run: the figures and tables below are the first interpreter's
+        first = side_by_side.labels(facts)[0]
+        lines += [f"Several interpreters ran side by side: the figures and tables below are {first}'s.", ""]
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
+    lines += interpreters or []
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)
 
@@ -197,8 +204,11 @@ def write_report(run_path: Path, out_root: Path) -> Path:
     """Write ``out_root/<run file stem>/`` (PNGs and index.md) for the run at ``run_path``; return the folder."""
     run = results.load_run(run_path)
     facts = Facts.of(run)
-    frame = cases(run, facts)
+    every = cases(run, facts)
+    frame = side_by_side.reference_cases(every, facts)  # a --python run: interpreters have their own section
     figures = [(spec, spec.build()) for spec in specs(frame, facts)]
+    interpreters = side_by_side.section(run, every, facts)
+    compared = side_by_side.figure(every, facts)
     folder = out_root / run_path.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -207,8 +217,10 @@ def write_report(run_path: Path, out_root: Path) -> Path:
         for spec, figure in figures:
             if figure is not None:
                 figure.savefig(folder / f"{spec.name}.png", dpi=110)
+        if compared is not None:
+            compared.savefig(folder / "interpreters.png", dpi=110)
         shown = [(spec, figure is not None) for spec, figure in figures]
-        (folder / "index.md").write_text(index_markdown(run, frame, shown))
+        (folder / "index.md").write_text(index_markdown(run, frame, shown, interpreters))
     except OSError as exc:
         raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
     return folder

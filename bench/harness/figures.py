@@ -82,6 +82,12 @@ def unstable_reasons(extra: dict[str, Any]) -> list[str]:
             reasons.append(f"paired ratios vary by {extra['ratio_cv']:.0%} (CV over {CV_LIMIT:.0%})")
     elif extra.get("cv", 0.0) > CV_LIMIT:
         reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
+    if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
+        reasons.append(
+            "the GIL came back on at run time (an extension module turned it on)"
+            if extra.get("gil_enabled")
+            else "the GIL was off although PYTHON_GIL=1 asked for it"
+        )
     if extra.get("warmup_settled") is False:
         reasons.append(f"warm-up did not settle within {extra.get('warmup_s', 0.0):.0f} s (--warmup-limit)")
     if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
