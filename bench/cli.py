@@ -201,6 +201,10 @@ def cmd_compare(argv: list[str]) -> int:
 
 
 def cmd_selfcheck(argv: list[str]) -> int:
+    if any(arg == "--aa" or arg.startswith("--aa=") for arg in argv[: argv.index("--") if "--" in argv else None]):
+        from .aa import main as aa_main  # runs and compare: the harness and the analysis together
+
+        return aa_main(argv, Parser)
     from .harness.selfcheck import main as selfcheck_main
 
     return selfcheck_main(argv, Parser)
@@ -242,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "  list       workloads, executors and their parameters\n"
             "  report     PNG report of a saved run\n"
             "  compare    compare saved runs, with significance\n"
-            "  selfcheck  benchmark the harness itself: overhead, noise, headroom\n"
+            "  selfcheck  benchmark the harness itself: overhead, noise, headroom (--aa N: the A/A check)\n"
             "  salvage    turn the journals of killed runs into partial runs"
         )
         return 0 if args else EXIT_BAD_INPUT
