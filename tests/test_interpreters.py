@@ -108,6 +108,13 @@ def test_a_missing_interpreter_is_a_user_error(spec: str, message: str) -> None:
         interpreters.resolve([spec])
 
 
+def test_an_interpreter_older_than_the_worker_code_is_a_user_error(tmp_path: Path) -> None:
+    facts = {"version": "3.8.18", "version_info": [3, 8], "implementation": "CPython", "found": {}}
+    old = executable(tmp_path / "python3.8", f"#!/bin/sh\necho '{json.dumps(facts)}'\n")
+    with pytest.raises(UserError, match=r"Python 3\.8\.18 is too old; the worker needs 3\.11 or later"):
+        interpreters.resolve([str(old)])
+
+
 def test_something_that_is_not_an_interpreter_is_a_user_error(tmp_path: Path) -> None:
     broken = executable(tmp_path / "python9", "#!/bin/sh\nexit 1\n")
     with pytest.raises(UserError, match="does not run as a Python interpreter"):

@@ -17,6 +17,10 @@ sequential round beside each measured one, B C C B) per worker count. Figures fr
 loaded machine are indicative only: rerun it on a quiet one.
 
     python tools/speedup_gap.py --blocks 3 --n 10000000 --rounds 10
+
+``--sampler-cost`` prints instead the sampler's own CPU per sample of a worker
+with a pool of 2 (light samples, full ones, and the PSS/USS reads they skip):
+CPU time, so it holds on a loaded machine too.
 """
 
 from __future__ import annotations
@@ -107,6 +111,33 @@ def run_harness(workers: int, args: argparse.Namespace, sampling: bool) -> list[
         return ratios
 
 
+def idle(_: object) -> int:
+    return 0
+
+
+def sampler_cost(samples: int = 400) -> None:
+    """CPU per sample of the harness's sampler watching a process with a pool of 2 (this one)."""
+    sys.path.insert(0, str(ROOT))
+    import psutil
+
+    from bench.harness.sampler import Sampler
+
+    with multiprocessing.Pool(2) as pool:
+        pool.map(idle, [0, 0])
+        me = psutil.Process()
+        procs = [me, *me.children(recursive=True)]
+        watcher = Sampler(0.05, lambda: procs)
+        for what, full, exact in (
+            ("light", False, False),
+            ("full, memory unchanged", True, False),
+            ("full, exact", True, True),
+        ):
+            started = time.thread_time()
+            for _ in range(samples):
+                watcher._sample(full, exact)
+            print(f"{what:<24} {(time.thread_time() - started) / samples * 1e3:.3f} ms of CPU per sample")
+
+
 CONDITIONS = {
     "plain": lambda w, a: run_plain(w, a, sampled=False),
     "plain+sampler": lambda w, a: run_plain(w, a, sampled=True),
@@ -122,8 +153,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=6, help="plain script's warm-up rounds")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--sampler-cost", action="store_true", help="the sampler's CPU per sample, then stop")
     parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sampler_cost:
+        sampler_cost()
+        return
     if args.plain:
         print(json.dumps(plain(args.workers[0], args.n, args.rounds, args.warmup)))
         return

@@ -34,6 +34,7 @@ VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+)?(t?)$")
 #: Modules that tell whether an interpreter runs this harness's worker code.
 CODE_MODULES = ("bench", "workloads")
 GIL_VARIANTS = (("-nogil", {"PYTHON_GIL": "0"}), ("-gil", {"PYTHON_GIL": "1"}))
+OLDEST = (3, 11)  # pyproject's requires-python: the worker code uses what 3.11 brought
 
 
 def probe_source() -> str:
@@ -199,6 +200,11 @@ def resolve(specs: list[str], root: Path | None = None, say: Callable[[str], Non
     bases: dict[str, str] = {}
     for spec in specs:
         base, bare = locate(spec, modules)
+        if tuple(bare.get("version_info") or (0, 0)) < OLDEST:
+            oldest = ".".join(map(str, OLDEST))
+            raise UserError(
+                f"--python {spec}: Python {bare.get('version')} is too old; the worker needs {oldest} or later"
+            )
         key = str(base.absolute())
         if key in bases:
             raise UserError(f"--python: {bases[key]} and {spec} are the same interpreter ({base})")

@@ -23,7 +23,7 @@ import psutil
 
 TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
 FULL_EVERY_TICKS = 5  # memory, threads and context switches (the costly reads) every 5th tick and at marks
-RSS_STEP = 256 * 1024  # ... and a process's PSS/USS (smaps_rollup: ~1 ms each) again only once its RSS moved this much
+RSS_STEP = 256 * 1024  # ... and a process's PSS/USS (smaps_rollup, costly) again only once its RSS moved this much
 MIN_WALL_S = 0.5  # measured time below which the background load is not estimated (10 ms ticks)
 
 
@@ -94,10 +94,11 @@ class Sampler:
     def _memory(self, proc: psutil.Process, rss: int, exact: bool) -> tuple[int, int]:
         """(USS, PSS) of ``proc``: read again only at marks (``exact``) or once its RSS moved by RSS_STEP.
 
-        Reading them walks the process's page tables (smaps_rollup): about 1 ms of CPU per process
-        here, 90% of the sampler's cost. While a case uses every core, that CPU comes out of the
-        case's own rounds (issue 10: the processes speedup at workers = cores), so the reads
-        between marks are skipped while the cheap RSS says the memory has not moved.
+        Reading them walks the process's page tables (smaps_rollup), by far the costliest read of
+        a sample (``python tools/speedup_gap.py --sampler-cost``). While a case uses every core,
+        that CPU comes out of the case's own rounds (issue 10: the processes speedup at workers =
+        cores), so the reads between marks are skipped while the cheap RSS says the memory has
+        not moved.
         """
         known = self._memory_of.get(proc.pid)
         if exact or known is None or abs(rss - known[0]) >= RSS_STEP:
