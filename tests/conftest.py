@@ -30,6 +30,8 @@ TINY = [
     "3",
     "--warmup",
     "1",
+    "--warmup-limit",
+    "0.3s",
     "--cpu-n",
     "20000",
     "--http-requests",

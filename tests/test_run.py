@@ -61,7 +61,8 @@ def test_warm_up_goes_on_until_the_rounds_settle() -> None:
     warmed = rounds.warm_up(1, 0.0, limit=60.0)
     assert warmed.settled
     assert warmed.rounds == 9  # 4 slow, then fast ones until the last 3 are no faster than the 3 before them
-    assert FakeRounds(SLOW_START).warm_up(1, 0.0).rounds == 1  # no limit: the minimum only, as before
+    unlimited = FakeRounds(SLOW_START).warm_up(1, 0.0)
+    assert (unlimited.rounds, unlimited.settled) == (1, None)  # no limit: the minimum only, as before
 
 
 def test_a_paired_warm_up_waits_for_its_baselines_too() -> None:

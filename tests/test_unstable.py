@@ -33,6 +33,8 @@ def test_background_load_marks_the_case_unstable(tmp_path: Path) -> None:
             "1",
             "--warmup-seconds",
             "0s",
+            "--warmup-limit",
+            "0s",
             "--no-report",
             "--results",
             str(tmp_path),

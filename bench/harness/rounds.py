@@ -47,7 +47,7 @@ class Warmup(NamedTuple):
 
     rounds: int
     seconds: float
-    settled: bool
+    settled: bool | None  # None: no settling was asked for (a limit no longer than the minimum)
 
 
 class Rounds:
@@ -117,12 +117,12 @@ class Rounds:
         """
         started, done = time.perf_counter(), 0
         since = len(self.windows)
-        limit = max(limit, seconds)
+        settling = limit > seconds
         while True:
             elapsed = time.perf_counter() - started
             enough = done >= rounds and elapsed >= seconds
-            if enough and (self.steady(since) or elapsed >= limit):
-                return Warmup(done, elapsed, self.steady(since))
+            if enough and (not settling or self.steady(since) or elapsed >= limit):
+                return Warmup(done, elapsed, self.steady(since) if settling else None)
             self.before()
             self.run()
             self.after()
