@@ -97,7 +97,7 @@ def load(specs: list[str], root: Path) -> list[Loaded]:
         if common_cases(base.cases, other.cases) == 0:
             raise UserError(
                 f"runs {base.label} ({base.path}) and {other.label} ({other.path}) have no cases in "
-                "common (same workload, executor, workers and parameters)"
+                "common (same workload, executor, workers, interpreter and parameters)"
             )
     return loaded
 

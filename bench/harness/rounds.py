@@ -21,25 +21,29 @@ from .child import Child
 from .client import CaseFailed, run_round
 
 FIRST_ROUND_TIMEOUT_S = 120.0
-SETTLE_WINDOW = 3  # the last this many warm-up rounds ...
-SETTLE_TOLERANCE = 0.05  # ... each within 5% of their median (figures.CV_LIMIT), and their median no more than
-#                          that below the median of the window before: no longer getting faster
+SETTLE_WINDOW = 3  # the median of the last this many warm-up rounds ...
+SETTLE_TOLERANCE = 0.05  # ... no more than 5% below that of the window before (figures.CV_LIMIT): no longer warming
 
 
-def settled(values: Sequence[float], trend: bool = True) -> bool:
-    """Whether a series of round figures has stopped moving: its last window tight, and (``trend``) not still falling.
+def settled(values: Sequence[float], two_sided: bool = False) -> bool:
+    """Whether a series of round figures has stopped moving: its last window's median against the window before.
 
-    A fresh process here runs slow for its first seconds, and a processes case's first rounds were
-    still ~48% slow after a 3 s warm-up: the end of the warm-up is read from the rounds themselves.
+    Times must no longer be falling (``two_sided``: paired ratios must no longer move either way).
+    Medians of windows, not the spread of single rounds: a noisy machine would never show a tight
+    window, and the noise is judged afterwards (figures.unstable_reasons); a warm-up only has to
+    outlast the slow start. A fresh process here runs slow for its first seconds, and a processes
+    case's first rounds were still ~48% slow after a 3 s warm-up: the end of the warm-up is read
+    from the rounds themselves. A plateau of slow rounds cannot be told from its future end, so
+    two windows are always needed.
     """
-    if len(values) < (2 if trend else 1) * SETTLE_WINDOW:  # a trend needs a window before the last one
+    if len(values) < 2 * SETTLE_WINDOW:
         return False
-    last = values[-SETTLE_WINDOW:]
-    middle = statistics.median(last)
-    if middle <= 0 or any(abs(value / middle - 1) > SETTLE_TOLERANCE for value in last):
+    last = statistics.median(values[-SETTLE_WINDOW:])
+    before = statistics.median(values[-2 * SETTLE_WINDOW : -SETTLE_WINDOW])
+    if last <= 0 or before <= 0:
         return False
-    before = values[-2 * SETTLE_WINDOW : -SETTLE_WINDOW]
-    return not trend or middle >= (1 - SETTLE_TOLERANCE) * statistics.median(before)
+    change = last / before - 1
+    return abs(change) <= SETTLE_TOLERANCE if two_sided else change >= -SETTLE_TOLERANCE
 
 
 class Warmup(NamedTuple):
@@ -106,7 +110,7 @@ class Rounds:
             return settled(times)
         base = self.baseline_s[since:]
         ratios = [b / c for b, c in zip(base, times, strict=False) if c > 0]
-        return settled(times) and settled(base) and settled(ratios, trend=False)
+        return settled(times) and settled(base) and settled(ratios, two_sided=True)
 
     def warm_up(self, rounds: int, seconds: float, limit: float = 0.0) -> Warmup:
         """Untimed rounds until ``rounds`` are done, ``seconds`` have passed and the rounds have settled.
