@@ -8,7 +8,9 @@ interpreter with a ``sitecustomize`` that makes ``sysconfig`` report ``Py_GIL_DI
 from __future__ import annotations
 
 import json
+import os
 import stat
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -254,8 +256,9 @@ def test_an_environment_is_made_once_and_runs_the_harness_code(tmp_path: Path, m
     facts = interpreters.probe(base, [])
     assert facts is not None
     said: list[str] = []
-    python = environments.ensure(base, facts, tmp_path / "envs", (), say=said.append)
-    assert python.exists() and len(said) == 1
+    monkeypatch.chdir(tmp_path)
+    python = environments.ensure(base, facts, Path("envs"), (), say=said.append)  # a relative folder, as nox gives
+    assert python.is_absolute() and python.exists() and len(said) == 1
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # not the project root: the environment's own copy must be found
@@ -264,4 +267,19 @@ def test_an_environment_is_made_once_and_runs_the_harness_code(tmp_path: Path, m
     assert inside["found"]["bench.worker"].startswith(str(python.parents[1]))
     environments.ensure(base, facts, tmp_path / "envs", (), say=said.append)
     assert len(said) == 1  # reused: the stamp matched
+    ready = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "bench.worker",
+            '{"workload": "noop", "executor": "sequential", "workers": 1, "params": {}}',
+        ],
+        input="run\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert [json.loads(line)["event"] for line in ready.stdout.splitlines()] == ["ready", "done"]
     assert (python.parents[1] / environments.STAMP).exists()

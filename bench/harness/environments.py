@@ -148,7 +148,7 @@ def ensure(
     source: Path = SOURCE,
 ) -> Path:
     """The python of ``base``'s environment under ``root``, made (or remade) if needed; EnvironmentFailed if not."""
-    folder = folder_for(root, base, facts, requirements)
+    folder = folder_for(root.absolute(), base, facts, requirements)  # absolute: its .pth names the copied code
     wanted = {"base": str(base.resolve()), "version": facts.get("version"), "requirements": list(requirements)}
     with _locked(folder.with_name(folder.name + ".lock")):
         stamp = folder / STAMP

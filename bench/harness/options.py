@@ -200,8 +200,9 @@ def run_options() -> list[Option]:
         ),
         Option(
             "warmup-limit",
-            "... then on until the last 3 rounds (and their baselines) settle within 5%, but at most this long; "
-            "a case that never settles is marked unstable (default: 20s; --quick: 2s)",
+            "... then on until the rounds settle (the median of the last 3 no more than 5%% below that of the "
+            "3 before; their baselines and paired ratios too), but at most this long; a case that never "
+            "settles is marked unstable; 0s: no settling (default: 20s; --quick: 2s)",
             duration,
             "DURATION",
         ),
