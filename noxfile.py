@@ -5,11 +5,15 @@ runs ``python -m bench run`` in it; everything after ``--`` is passed on, e.g.
 ``nox -s bench -- --quick`` or ``nox -s bench -- --workloads cpu --workers 1,2``.
 ``bench-3.12`` / ``bench-3.13`` do the same under another interpreter (pyenv's,
 found through ``.python-version``), so runs of different Pythons can be compared.
+``nox -s bench -- --python 3.11,3.13`` drives both interpreters side by side in one
+run (the honest way to compare them on a drifting machine): the harness makes each
+interpreter's worker environment, here under ``.nox/worker-envs``.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import nox
 
@@ -32,12 +36,20 @@ def _interpreter_facts(session: nox.Session) -> None:
     session.run("python", "-c", facts)
 
 
+def _python_option(posargs: list[str]) -> list[str]:
+    """With --python, keep the interpreters' worker environments beside nox's own (unless told where)."""
+    given = any(arg == "--python" or arg.startswith("--python=") for arg in posargs)
+    placed = any(arg.startswith("--python-envs") for arg in posargs)
+    return ["--python-envs", str(Path(".nox") / "worker-envs")] if given and not placed else []
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
     """Run the whole matrix and save it under results/, then write its report (long: minutes)."""
-    _install(session)
+    extra = _python_option(session.posargs)
+    _install(session, *(["uv"] if extra else []))  # uv makes the --python environments in seconds
     _interpreter_facts(session)
-    session.run("python", "-m", "bench", "run", *session.posargs)
+    session.run("python", "-m", "bench", "run", *session.posargs, *extra)
 
 
 @nox.session(name="bench-py", python=PYTHONS)

@@ -12,4 +12,8 @@ __version__ = "0.2.0"
 # 2 - workloads describe themselves: machine_info["bench_run"]["workloads"] holds each workload's facts
 #     (unit, how it is judged and drawn, a user target's file and SHA-256), ["executors"] each executor's;
 #     run options per workload (config.ladders replaces config.http_workers).
-FORMAT_VERSION = 2
+# 3 - interpreters side by side (--python): params["python"] labels a case's interpreter, and
+#     machine_info["bench_run"]["pythons"] holds each one's facts, from the interpreter itself; per case,
+#     extra_info gains effective_cores_rounds (per round), ratio_cv, warmup_s/warmup_settled and
+#     gil_enabled/gil_expected. A format-2 reader would pool two interpreters' cases as passes of one.
+FORMAT_VERSION = 3

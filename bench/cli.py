@@ -132,6 +132,12 @@ def after_run(saved: Path, write: bool) -> None:
     if table:
         print("\nconcurrency-bench: headline figures")
         print(table)
+    from .analysis.side_by_side import printed
+
+    compared = printed(run)
+    if compared:
+        print("\nInterpreters side by side (time ratio to the first, interleaved in this run; own speedups):")
+        print(compared)
     frame = cases(run)
     found = verdict.verdicts(run, frame)
     if found:
@@ -202,6 +208,10 @@ def cmd_compare(argv: list[str]) -> int:
 
 
 def cmd_selfcheck(argv: list[str]) -> int:
+    if any(arg == "--aa" or arg.startswith("--aa=") for arg in argv[: argv.index("--") if "--" in argv else None]):
+        from .aa import main as aa_main  # runs and compare: the harness and the analysis together
+
+        return aa_main(argv, Parser)
     from .harness.selfcheck import main as selfcheck_main
 
     return selfcheck_main(argv, Parser)
@@ -243,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "  list       workloads, executors and their parameters\n"
             "  report     PNG report of a saved run\n"
             "  compare    compare saved runs, with significance\n"
-            "  selfcheck  benchmark the harness itself: overhead, noise, headroom\n"
+            "  selfcheck  benchmark the harness itself: overhead, noise, headroom (--aa N: the A/A check)\n"
             "  salvage    turn the journals of killed runs into partial runs"
         )
         return 0 if args else EXIT_BAD_INPUT

@@ -197,6 +197,7 @@ def load_run(path: Path) -> dict[str, Any]:
         if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict) or "stats" not in entry:
             raise UserError(f"{path} is not a benchmark run: a benchmark entry lacks 'params' or 'stats'")
     run: dict[str, Any] = update_to_2(data) if version < 2 else data
+    run = update_to_3(run) if version < 3 else run
     run["_path"] = str(path)
     return run
 
@@ -249,6 +250,16 @@ def update_to_2(data: dict[str, Any]) -> dict[str, Any]:
         config.setdefault("ladders", {})["http"] = config["http_workers"]
     data["machine_info"]["bench"]["migrated_from"] = data["machine_info"]["bench"]["format_version"]
     data["machine_info"]["bench"]["format_version"] = 2
+    return data
+
+
+def update_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """A format-2 run as format 3 would have saved it: one interpreter, the harness's own (no ``python`` params)."""
+    data = copy.deepcopy(data)
+    data["machine_info"].setdefault("bench_run", {}).setdefault("pythons", [])
+    bench = data["machine_info"]["bench"]
+    bench.setdefault("migrated_from", bench["format_version"])
+    bench["format_version"] = 3
     return data
 
 

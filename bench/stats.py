@@ -23,6 +23,9 @@ SEED = 12345  # fixed, so the same data always give the same intervals
 
 Groups = Sequence[Sequence[float]]  # values per independent unit (per pass), each unit's rounds
 
+#: What a target check says (selfcheck): the whole interval on the target's side, all of it beyond, or neither.
+MET, NOT_MET, NOT_SHOWN = "met", "NOT MET", "not shown"
+
 
 def bootstrap_ratio(base: np.ndarray, other: np.ndarray) -> tuple[float, float]:
     """CONFIDENCE interval of median(other) / median(base), resampling each sample (percentile bootstrap)."""
@@ -77,3 +80,15 @@ def ratio_interval(base: Groups, other: Groups) -> tuple[float, float, float]:
     tail = (1 - CONFIDENCE) / 2
     low, high = np.quantile(ratios, [tail, 1 - tail])
     return float(np.median(other_values) / np.median(base_values)), float(low), float(high)
+
+
+def against_target(low: float, high: float, target: float, *, at_most: bool = True) -> str:
+    """Whether an interval shows a target (``value <= target``, or ``>=`` when not ``at_most``).
+
+    Only an interval wholly on the target's side has shown it (MET), and only one wholly beyond it
+    has shown the opposite (NOT_MET); one that crosses the target has shown neither (NOT_SHOWN):
+    a point estimate on either side of it is then noise, not a result.
+    """
+    if at_most:
+        return MET if high <= target else NOT_MET if low > target else NOT_SHOWN
+    return MET if low >= target else NOT_MET if high < target else NOT_SHOWN

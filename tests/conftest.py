@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +30,8 @@ TINY = [
     "3",
     "--warmup",
     "1",
+    "--warmup-limit",
+    "0.3s",
     "--cpu-n",
     "20000",
     "--http-requests",
@@ -61,6 +65,36 @@ def saved_run(results: Path) -> Path:
     runs = sorted(results.rglob("[0-9][0-9][0-9][0-9]_*.json"))
     assert runs, f"no run saved under {results}"
     return runs[-1]
+
+
+#: Round times (and per-round speedups) as multiples of a case's median: steady enough to resolve a few percent.
+STEADY = (0.99, 1.0, 1.01, 0.995, 1.005, 1.0)
+
+
+def steady(
+    data: dict[str, Any], factor: float = 1.0, speedup: float = 1.0, passes: int = 1, spread: float = 0.0
+) -> dict[str, Any]:
+    """A copy of a run whose cases have low-noise rounds around ``factor`` x its median, ``passes`` passes each.
+
+    Per-round speedups become ``speedup`` x their median; pass ``k`` is shifted by ``spread * k`` (process luck).
+    """
+    data = copy.deepcopy(data)
+    entries = []
+    for entry in data["benchmarks"]:
+        for index in range(passes):
+            one = copy.deepcopy(entry)
+            luck = 1.0 + spread * (index - (passes - 1) / 2)
+            median = entry["stats"]["median"] * factor * luck
+            one["params"]["pass"] = index
+            one["stats"].update(data=[median * k for k in STEADY], median=median)
+            extra = one["extra_info"]
+            extra["unstable"] = []
+            if extra.get("speedup_rounds"):
+                ratio = statistics.median(entry["extra_info"]["speedup_rounds"]) * speedup * luck
+                extra["speedup_rounds"] = [ratio * k for k in STEADY]
+            entries.append(one)
+    data["benchmarks"] = entries
+    return data
 
 
 @pytest.fixture(scope="session")

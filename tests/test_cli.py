@@ -29,6 +29,8 @@ SMALL = [
     "0",
     "--warmup-seconds",
     "0s",
+    "--warmup-limit",
+    "0s",
     "--interval",
     "10ms",
     "--no-report",

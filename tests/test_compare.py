@@ -1,4 +1,4 @@
-"""bench.compare: matching, ratios, bootstrap verdicts, regressions, and every bad input as one ERROR line."""
+"""bench.compare: matching, paired figures first, drift-exposed times, two-level verdicts, regressions, bad input."""
 
 from __future__ import annotations
 
@@ -9,23 +9,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import run_bench
+from conftest import STEADY, run_bench, steady
 
 from bench import cli, results
-from bench.analysis import compare
-
-#: Round times as multiples of a case's median: steady enough that a x1.5 change is always significant.
-STEADY = (0.99, 1.0, 1.01, 0.995, 1.005, 1.0)
-
-
-def steady(data: dict[str, Any], factor: float = 1.0) -> dict[str, Any]:
-    """A copy of a run whose every case has low-noise rounds around ``factor`` x its median."""
-    data = copy.deepcopy(data)
-    for entry in data["benchmarks"]:
-        median = entry["stats"]["median"] * factor
-        entry["stats"].update(data=[median * k for k in STEADY], median=median)
-        entry["extra_info"]["unstable"] = []
-    return data
+from bench.analysis import compare, quantities
 
 
 def save(data: dict[str, Any], tmp: Path, number: int, folder: str = "machine_gil") -> Path:
@@ -43,12 +30,28 @@ def compare_cli(capsys: pytest.CaptureFixture[str], tmp: Path, *args: str) -> tu
 
 
 def table_of(tmp: Path, *labels: str) -> pd.DataFrame:
-    return pd.read_csv(tmp / "reports" / f"compare_{'_'.join(labels)}" / "compare.csv")
+    path = tmp / "reports" / f"compare_{'_'.join(labels)}" / "compare.csv"
+    frame = pd.read_csv(path, keep_default_na=False, dtype={"python": str})
+    for column in ("ratio", "ci_low", "ci_high"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def of(frame: pd.DataFrame, figure: str) -> pd.DataFrame:
+    return frame[frame["figure"] == figure]
 
 
 @pytest.fixture
 def base(tiny_run_data: dict[str, Any]) -> dict[str, Any]:
     return steady(tiny_run_data)
+
+
+@pytest.fixture
+def cpu_bound(tiny_run_data: dict[str, Any]) -> dict[str, Any]:
+    """The tiny run's cases judged by a paired speedup: a slower machine slows every one of their rounds."""
+    data = copy.deepcopy(tiny_run_data)
+    data["benchmarks"] = [e for e in data["benchmarks"] if not e["extra_info"].get("ideal_s")]
+    return data
 
 
 # ---- units ----------------------------------------------------------------------------------------------------
@@ -65,77 +68,163 @@ def test_bad_threshold(text: str) -> None:
         compare.threshold(text)
 
 
-def test_bootstrap_is_seeded_and_brackets_the_ratio() -> None:
-    base = pd.Series([1.0, 1.1, 0.9, 1.05, 0.95]).to_numpy()
-    assert compare.bootstrap_ratio(base, base * 2) == compare.bootstrap_ratio(base, base * 2)
-    low, high = compare.bootstrap_ratio(base, base * 2)
-    assert low < 2.0 < high and low > 1.0
-    assert compare.verdict(low, high) == compare.SLOWER
-    assert compare.verdict(0.5, 0.9) == compare.FASTER
-    assert compare.verdict(0.9, 1.1) == compare.SAME
-
-
 def test_labels_are_run_numbers_made_unique() -> None:
     paths = [Path("a/0001_x_y.json"), Path("b/0001_x_y.json"), Path("my run.json")]
     assert compare.labels(paths) == ["0001-1", "0001-2", "my-run"]
 
 
+STEADY_PASS = [list(STEADY)]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "base", "other", "verdict"),
+    [
+        # Round times: one pass cannot see process-to-process variation, so no time difference is called on it.
+        (quantities.TIME, STEADY_PASS, [[1.5 * v for v in STEADY]], "inconclusive (one pass)"),
+        (quantities.TIME, [list(STEADY)] * 2, [[1.5 * v for v in STEADY]] * 2, "slower"),
+        (quantities.TIME, [list(STEADY)] * 2, [[0.5 * v for v in STEADY]] * 2, "faster"),
+        # Paired figures: with one pass, only a change beyond the margin is called ...
+        (quantities.SPEEDUP, STEADY_PASS, [[1.05 * v for v in STEADY]], quantities.SAME),
+        (quantities.SPEEDUP, STEADY_PASS, [[1.5 * v for v in STEADY]], "higher speedup"),
+        (quantities.CORES, STEADY_PASS, [[0.5 * v for v in STEADY]], "fewer cores"),
+        # ... with two passes or more, the two-level interval alone decides.
+        (quantities.SPEEDUP, [list(STEADY)] * 3, [[1.05 * v for v in STEADY]] * 3, "higher speedup"),
+        (quantities.SPEEDUP, STEADY_PASS, STEADY_PASS, quantities.SAME),
+        (quantities.SPEEDUP, [[1.0, 1.0]], [[2.0, 2.0]], "too few values to test (under 3)"),
+        (quantities.SPEEDUP, [], STEADY_PASS, "not in both"),
+    ],
+)
+def test_judge(quantity: quantities.Quantity, base: list[list[float]], other: list[list[float]], verdict: str) -> None:
+    judged = quantities.judge(quantity, base, other)
+    assert judged.verdict == verdict
+    assert judged.significant == (verdict in (quantity.up, quantity.down))
+    assert quantities.judge(quantity, base, other) == judged  # seeded: the same data give the same interval
+
+
+def test_passes_that_disagree_make_a_time_difference_uncertain() -> None:
+    """Process luck: passes 30% apart leave a 5% change of the medians within the interval."""
+    base = [[1.0 * v for v in STEADY], [1.3 * v for v in STEADY], [0.8 * v for v in STEADY]]
+    other = [[1.05 * v for v in unit] for unit in base]
+    assert quantities.judge(quantities.TIME, base, other).verdict == quantities.SAME
+
+
 # ---- the command --------------------------------------------------------------------------------------------------
 
 
-def test_slower_run(base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    save(base, tmp_path, 1)
-    save(steady(base, 1.5), tmp_path, 2)
+def test_the_drift_of_the_issue_is_not_called_a_change(
+    cpu_bound: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run B caught the machine in a slow phase: every CPU-bound round 1.5x slower, every paired figure the same.
+
+    The paired figures say "no significant change"; the round times are labelled as exposed to drift, and
+    with one pass each they are not called a change at all.
+    """
+    save(steady(cpu_bound), tmp_path, 1)
+    save(steady(cpu_bound, factor=1.5), tmp_path, 2)
     code, stdout, stderr = compare_cli(capsys, tmp_path, "0001", "0002")
     assert (code, stderr) == (0, "")
     frame = table_of(tmp_path, "0001", "0002")
-    assert len(frame) == len(base["benchmarks"])
-    assert frame["ratio 0002/0001"].to_numpy() == pytest.approx(1.5)
-    assert (frame["ci_low 0002/0001"] > 1.0).all()
-    assert set(frame["verdict 0002/0001"]) == {"slower"}
+    paired = frame[frame["basis"] == compare.PAIRED_BASIS]
+    assert set(of(paired, "speedup")["verdict"]) == {quantities.SAME}
+    assert not paired["significant"].any()
+    times = of(frame, "time")
+    assert set(times["basis"]) == {compare.DRIFT_BASIS}
+    assert times["ratio"].to_numpy() == pytest.approx(1.5)
+    assert set(times["verdict"]) == {"inconclusive (one pass)"}
+    assert stdout.index("PAIRED FIGURES") < stdout.index("ROUND TIMES (exposed to drift")
+    assert "0 of " in stdout and "round times changed significantly" in stdout
     assert (tmp_path / "reports" / "compare_0001_0002" / "compare.png").stat().st_size > 0
-    assert f"{len(frame)} slower, 0 faster, 0 no significant change" in stdout
-    assert "Same usable_cores" in stdout
 
 
-def test_identical_runs(base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_keeps_every_compared_figure_with_its_interval_and_verdict(
+    base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     save(base, tmp_path, 1)
     save(base, tmp_path, 2)
-    code, _, _ = compare_cli(capsys, tmp_path, "1", "2", "--fail-on-regression", "0%")
-    assert code == 0
+    compare_cli(capsys, tmp_path, "0001", "0002")
     frame = table_of(tmp_path, "0001", "0002")
-    assert frame["ratio 0002/0001"].to_numpy() == pytest.approx(1.0)
-    assert ((frame["ci_low 0002/0001"] <= 1.0) & (frame["ci_high 0002/0001"] >= 1.0)).all()
-    assert set(frame["verdict 0002/0001"]) == {"no significant change"}
+    assert {
+        "figure",
+        "basis",
+        "base_value",
+        "base_ci_low",
+        "other_value",
+        "ratio",
+        "ci_low",
+        "ci_high",
+        "verdict",
+    } <= set(frame.columns)
+    cases = {(e["params"]["workload"], e["params"]["executor"], e["params"]["workers"]) for e in base["benchmarks"]}
+    times = of(frame, "time")
+    assert set(zip(times["workload"], times["executor"], times["workers"], strict=True)) == cases
+    paired_cases = [e for e in base["benchmarks"] if e["extra_info"].get("speedup_rounds")]
+    assert len(of(frame, "speedup")) == len(paired_cases)
+    assert len(of(frame, "vs_ideal")) == sum(1 for e in base["benchmarks"] if e["extra_info"].get("ideal_s"))
+    assert len(of(frame, "effective_cores")) == len(cases)
+    tested = frame[frame["ci_low"].notna()]
+    assert (tested["ci_low"] <= 1.0).all() and (tested["ci_high"] >= 1.0).all()
+    assert set(frame["verdict"]) <= {
+        quantities.SAME,
+        "too few values to test (under 3)",
+        "not tested (a zero in the first run)",
+    }
 
 
-def test_the_tiny_run_against_itself(tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = compare_cli(capsys, tmp_path, str(tiny_run), str(tiny_run))
+def test_a_real_change_of_speedup_is_called_from_one_pass(
+    base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A free-threaded build's threads: speedup 1.0 -> 1.9 is far beyond the one-pass margin."""
+    save(base, tmp_path, 1)
+    save(steady(base, speedup=1.9), tmp_path, 2)
+    code, stdout, _ = compare_cli(capsys, tmp_path, "0001", "0002")
     assert code == 0
-    labels = compare.labels([tiny_run, tiny_run])
-    assert set(table_of(tmp_path, *labels)[f"verdict {labels[1]}/{labels[0]}"]) == {"no significant change"}
-    assert ": 0 slower, 0 faster, " in stdout
+    speedups = of(table_of(tmp_path, "0001", "0002"), "speedup")
+    assert set(speedups["verdict"]) == {"higher speedup"}
+    assert speedups["ratio"].to_numpy() == pytest.approx(1.9)
+    assert f"{len(speedups)} of " in stdout
+
+
+def test_two_passes_each_let_times_be_compared(
+    tiny_run_data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save(steady(tiny_run_data, passes=2, spread=0.01), tmp_path, 1)
+    save(steady(tiny_run_data, factor=1.5, passes=2, spread=0.01), tmp_path, 2)
+    code, _, _ = compare_cli(capsys, tmp_path, "0001", "0002")
+    assert code == 0
+    times = of(table_of(tmp_path, "0001", "0002"), "time")
+    assert set(times["verdict"]) == {"slower"}
+    assert (times["ci_low"] > 1.0).all()
+    assert set(times["base_passes"]) == {2}
 
 
 @pytest.mark.parametrize(("limit", "code"), [("10%", 1), ("0.1", 1), ("60%", 0)])
 def test_fail_on_regression(
-    limit: str, code: int, base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    limit: str, code: int, tiny_run_data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    save(base, tmp_path, 1)
-    save(steady(base, 1.5), tmp_path, 2)
+    save(steady(tiny_run_data, passes=2), tmp_path, 1)
+    save(steady(tiny_run_data, factor=1.5, passes=2), tmp_path, 2)
     got, stdout, _ = compare_cli(capsys, tmp_path, "0001", "0002", "--fail-on-regression", limit)
     assert got == code
     assert ("REGRESSION" in stdout) == (code == 1)
 
 
-def test_a_faster_run_is_no_regression(
-    base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_one_pass_is_never_a_regression_of_round_times(
+    cpu_bound: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    save(base, tmp_path, 1)
-    save(steady(base, 0.5), tmp_path, 2)
+    save(steady(cpu_bound), tmp_path, 1)
+    save(steady(cpu_bound, factor=1.5), tmp_path, 2)
     code, _, _ = compare_cli(capsys, tmp_path, "0001", "0002", "--fail-on-regression", "0")
     assert code == 0
-    assert set(table_of(tmp_path, "0001", "0002")["verdict 0002/0001"]) == {"faster"}
+
+
+def test_a_faster_run_is_no_regression(
+    tiny_run_data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save(steady(tiny_run_data, passes=2), tmp_path, 1)
+    save(steady(tiny_run_data, factor=0.5, passes=2), tmp_path, 2)
+    code, _, _ = compare_cli(capsys, tmp_path, "0001", "0002", "--fail-on-regression", "0")
+    assert code == 0
+    assert set(of(table_of(tmp_path, "0001", "0002"), "time")["verdict"]) == {"faster"}
 
 
 def test_cases_in_one_run_only_are_listed(
@@ -150,16 +239,16 @@ def test_cases_in_one_run_only_are_listed(
     save(other, tmp_path, 2)
     code, stdout, _ = compare_cli(capsys, tmp_path, "0001", "0002")
     assert code == 0
-    frame = table_of(tmp_path, "0001", "0002")
+    frame = of(table_of(tmp_path, "0001", "0002"), "time")
     assert len(frame) == len(base["benchmarks"]) + 1
     gone = frame[
         (frame["executor"] == dropped["executor"])
         & (frame["workers"] == dropped["workers"])
         & (frame["workload"] == dropped["workload"])
     ]
-    assert list(gone["verdict 0002/0001"]) == ["not in 0002"]
-    assert list(frame[frame["workers"] == 99]["verdict 0002/0001"]) == ["not in 0001"]
-    assert "2 case(s) not in both runs" in stdout
+    assert list(gone["verdict"]) == ["not in 0002"]
+    assert list(frame[frame["workers"] == 99]["verdict"]) == ["not in 0001"]
+    assert "not in both runs" in stdout
 
 
 def test_unstable_cases_partial_runs_and_different_machines_are_marked(
@@ -174,8 +263,12 @@ def test_unstable_cases_partial_runs_and_different_machines_are_marked(
     code, stdout, _ = compare_cli(capsys, tmp_path, "0001", "0002")
     assert code == 0
     frame = table_of(tmp_path, "0001", "0002")
-    assert frame["unstable 0002/0001"].sum() == 1
-    assert stdout.count("[unstable]") == 1
+    first = other["benchmarks"][0]["params"]
+    flagged = frame[frame["unstable"]]
+    assert set(zip(flagged["workload"], flagged["executor"], flagged["workers"], strict=True)) == {
+        (first["workload"], first["executor"], first["workers"])
+    }
+    assert stdout.count("[unstable]") == len(flagged)
     assert "[PARTIAL RUN]" in stdout
     python = base["machine_info"]["bench"]["python_version"]
     assert f"python_version: 0001 {python}, 0002 3.14.0" in stdout
@@ -185,43 +278,51 @@ def test_unstable_cases_partial_runs_and_different_machines_are_marked(
 
 
 def test_passes_are_pooled(base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    two_passes = copy.deepcopy(base)
-    for entry in base["benchmarks"]:
-        again = copy.deepcopy(entry)
-        again["params"]["pass"] = 1
-        two_passes["benchmarks"].append(again)
     save(base, tmp_path, 1)
-    save(two_passes, tmp_path, 2)
+    save(steady(base, passes=2), tmp_path, 2)
     code, _, _ = compare_cli(capsys, tmp_path, "0001", "0002")
     assert code == 0
-    frame = table_of(tmp_path, "0001", "0002")
-    assert len(frame) == len(base["benchmarks"])
-    assert set(frame["verdict 0002/0001"]) == {"no significant change"}
+    frame = of(table_of(tmp_path, "0001", "0002"), "time")
+    assert len(frame) == len(
+        {(e["params"]["workload"], e["params"]["executor"], e["params"]["workers"]) for e in base["benchmarks"]}
+    )
+    assert set(frame["other_passes"]) == {2} and set(frame["base_passes"]) == {1}
+    assert set(frame["verdict"]) == {quantities.SAME}
 
 
-def test_three_runs(base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_three_runs(tiny_run_data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for number, factor in ((1, 1.0), (2, 1.5), (3, 0.5)):
-        save(steady(base, factor), tmp_path, number)
+        save(steady(tiny_run_data, factor, passes=2), tmp_path, number)
     code, stdout, _ = compare_cli(capsys, tmp_path, "1", "2", "3", "--fail-on-regression", "10%")
     assert code == 1
-    frame = table_of(tmp_path, "0001", "0002", "0003")
-    assert set(frame["verdict 0002/0001"]) == {"slower"} and set(frame["verdict 0003/0001"]) == {"faster"}
-    assert "verdict 0003/0001" in stdout
+    times = of(table_of(tmp_path, "0001", "0002", "0003"), "time")
+    assert set(times[times["pair"] == "0002/0001"]["verdict"]) == {"slower"}
+    assert set(times[times["pair"] == "0003/0001"]["verdict"]) == {"faster"}
+    assert "0003/0001" in stdout
 
 
-def test_too_few_rounds_is_not_a_verdict(
+def test_runs_of_several_interpreters_match_interpreter_by_interpreter(
     base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    short = steady(base, 2.0)
-    for entry in short["benchmarks"]:
-        entry["stats"]["data"] = entry["stats"]["data"][:2]
-    save(base, tmp_path, 1)
-    save(short, tmp_path, 2)
-    code, _, _ = compare_cli(capsys, tmp_path, "0001", "0002", "--fail-on-regression", "0")
+    """Cases of a --python run carry their interpreter's label: 3.13's are compared with 3.13's only."""
+
+    def labelled(data: dict[str, Any], labels: tuple[str, ...], factors: tuple[float, ...]) -> dict[str, Any]:
+        out = copy.deepcopy(data)
+        out["benchmarks"] = []
+        for label, factor in zip(labels, factors, strict=True):
+            for entry in steady(data, factor=factor, passes=2)["benchmarks"]:
+                entry["params"]["python"] = label
+                out["benchmarks"].append(entry)
+        return out
+
+    save(labelled(base, ("3.11", "3.13"), (1.0, 2.0)), tmp_path, 1)
+    save(labelled(base, ("3.11", "3.13"), (1.0, 2.0)), tmp_path, 2)
+    code, stdout, _ = compare_cli(capsys, tmp_path, "0001", "0002")
     assert code == 0
-    frame = table_of(tmp_path, "0001", "0002")
-    assert frame["verdict 0002/0001"].str.startswith("too few rounds").all()
-    assert frame["ratio 0002/0001"].to_numpy() == pytest.approx(2.0 * 0.995)  # the median of the first two rounds
+    times = of(table_of(tmp_path, "0001", "0002"), "time")
+    assert set(times["python"]) == {"3.11", "3.13"}
+    assert set(times["verdict"]) == {quantities.SAME}
+    assert "python" in stdout
 
 
 # ---- bad input: one ERROR line, exit 2, nothing written ---------------------------------------------------------

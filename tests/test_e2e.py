@@ -35,6 +35,11 @@ MACHINE_KEYS = {
 }
 EXTRA_KEYS = {
     "effective_cores",
+    "effective_cores_rounds",
+    "warmup_rounds",
+    "warmup_settled",
+    "gil_enabled",
+    "gil_expected",
     "per_core_mean",
     "peak_rss_bytes",
     "peak_uss_bytes",

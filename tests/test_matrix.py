@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.harness import config, matrix
 from bench.harness.config import RunConfig
+from bench.harness.interpreters import Interpreter
 from bench.harness.matrix import Case
 from bench.worker.executors import registry
 
@@ -131,3 +132,45 @@ def test_a_missing_executor_is_skipped_with_its_reason(monkeypatch: Any) -> None
     monkeypatch.setattr(matrix, "missing_requirements", lambda name: ["gevent"] if name == "gevent" else [])
     gevent_case = next(c for c in matrix.build(make_config(workers=[1])) if c.executor == "gevent")
     assert gevent_case.skip is not None and "not installed" in gevent_case.skip
+
+
+def fake_python(label: str, missing: tuple[str, ...] = (), free_threaded: bool = False) -> Interpreter:
+    """An interpreter as --python resolves it, from facts alone (no process)."""
+    found = {module: None if module in missing else f"/site/{module}" for module in ("gevent", "aiohttp")}
+    facts = {"version": "3.13.0", "free_threaded_build": free_threaded, "found": found}
+    return Interpreter(label, label, f"/x/{label}", f"/x/{label}", facts)
+
+
+def test_interpreters_alternate_from_one_case_to_the_next() -> None:
+    """ABBA over consecutive cases: neither interpreter always runs first, so drift favours neither."""
+    pythons = [fake_python("3.11"), fake_python("3.13")]
+    cases = matrix.build(make_config(pythons=pythons, executors=["sequential", "threads"], workers=[1]))
+    assert [(c.executor, c.python) for c in cases] == [
+        ("sequential", "3.11"),
+        ("sequential", "3.13"),
+        ("threads", "3.13"),
+        ("threads", "3.11"),
+    ]
+    assert cases[0].id == "cpu-sequential-w1-3.11"
+    assert cases[0].params["python"] == "3.11"
+    assert "python" not in Case("cpu", "threads", 1, ()).params  # a run of the harness's own interpreter
+
+
+def test_passes_shuffle_cases_but_keep_a_cases_interpreters_together() -> None:
+    pythons = [fake_python("3.11"), fake_python("3.13")]
+    cases = matrix.build(make_config(pythons=pythons, passes=3, seed=7))
+    for first, second in zip(cases[::2], cases[1::2], strict=True):
+        assert (first.executor, first.workers, first.pass_index) == (second.executor, second.workers, second.pass_index)
+        assert {first.python, second.python} == {"3.11", "3.13"}
+    firsts = [case.python for case in cases[::2]]
+    assert firsts.count("3.11") == firsts.count("3.13")  # each pass alternates: half the cases start with each
+
+
+def test_skips_are_decided_per_interpreter() -> None:
+    """gevent missing under one interpreter, or free-threaded: skipped there only, with the reason and where."""
+    pythons = [fake_python("3.11"), fake_python("3.13", missing=("gevent",)), fake_python("3.14t", free_threaded=True)]
+    cases = matrix.build(make_config(pythons=pythons, executors=["gevent"], workers=[1]))
+    reasons = {case.python: case.skip for case in cases}
+    assert reasons["3.11"] is None
+    assert reasons["3.13"] == "gevent needs gevent, which is not installed under 3.13"
+    assert reasons["3.14t"] == "gevent does not support free-threaded Python builds under 3.14t"

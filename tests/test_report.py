@@ -260,6 +260,23 @@ def test_a_reference_run_of_the_previous_format_still_reports(tmp_path: Path) ->
     assert {p.name for p in folder.iterdir()} == FIGURE_FILES | {"index.md"}
 
 
+def test_a_run_of_format_2_loads_as_format_3(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
+    """Format 2 had no interpreters of its own: it loads as a run of the harness's interpreter alone."""
+    data = copy.deepcopy(tiny_run_data)
+    data["machine_info"]["bench"]["format_version"] = 2
+    data["machine_info"]["bench_run"].pop("pythons", None)
+    for entry in data["benchmarks"]:
+        for key in ("effective_cores_rounds", "ratio_cv", "warmup_settled", "gil_enabled", "gil_expected"):
+            entry["extra_info"].pop(key, None)
+    run = results.load_run(save(data, tmp_path))
+    assert run["machine_info"]["bench"]["format_version"] == 3
+    assert run["machine_info"]["bench"]["migrated_from"] == 2
+    assert run["machine_info"]["bench_run"]["pythons"] == []
+    frame = table.cases(run)
+    assert set(frame["python"]) == {""}
+    assert all(len(cores) == 1 for cores in frame["cores_by_pass"] if cores)  # one figure per pass, not per round
+
+
 def test_report_of_a_run_without_our_extra_info(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
     """An older or stripped run: only pytest-benchmark's stats. Whatever can be drawn is, without a warning."""
     data = copy.deepcopy(tiny_run_data)

@@ -11,7 +11,7 @@ import pytest
 from bench.harness import config
 from bench.harness.client import start_worker
 from bench.harness.matrix import Case
-from bench.harness.rounds import Rounds
+from bench.harness.rounds import Rounds, settled
 from bench.harness.run import Run
 
 
@@ -19,13 +19,67 @@ def test_warm_up_runs_until_both_count_and_time_are_reached() -> None:
     child, _ = start_worker(Case("noop", "sequential", 1, ()), {})
     try:
         rounds = Rounds(child, paired=False, timeout=10)
-        assert rounds.warm_up(3, 0.0) == 3  # count alone
+        assert rounds.warm_up(3, 0.0).rounds == 3  # count alone
         started = time.perf_counter()
-        done = rounds.warm_up(1, 0.3)  # time: many no-op rounds
+        done = rounds.warm_up(1, 0.3).rounds  # time: many no-op rounds
         assert time.perf_counter() - started >= 0.3 and done > 1
         assert len(rounds.windows) == 3 + done
     finally:
         child.stop()
+
+
+class FakeRounds(Rounds):
+    """Rounds whose times come from lists (no worker): the case's rounds and the baseline's, one per call."""
+
+    def __init__(self, times: list[float], baselines: list[float] | None = None) -> None:
+        super().__init__(None, paired=baselines is not None, timeout=10)  # type: ignore[arg-type]
+        self.times, self.baselines = iter(times), iter(baselines or [])
+
+    def _baseline_round(self) -> None:
+        self.baseline_s.append(next(self.baselines))
+
+    def run(self) -> None:
+        self.windows.append((0.0, next(self.times)))
+
+
+SLOW_START = [0.48, 0.47, 0.48, 0.47, 0.34, 0.33, 0.34, 0.34, 0.33, 0.34, 0.34, 0.33]
+
+
+def test_settled_reads_the_end_of_a_slow_start() -> None:
+    assert not settled([1.0, 1.01, 0.99])  # too few: a plateau of three may be the slow start itself
+    assert settled([1.0, 1.0, 1.0, 1.0, 1.01, 0.99])
+    assert settled([1.0, 0.9, 1.1, 1.2, 0.95, 1.0])  # noisy but flat: the noise is judged later, not here
+    assert not settled([1.5, 1.5, 1.5, 1.0, 1.0, 1.0])  # a third faster than the window before: still warming
+    assert not settled([1.5, 1.5, 1.5, 1.2, 1.2, 1.2])
+    assert settled([1.0, 1.0, 1.0, 1.3, 1.3, 1.3])  # slower: a phase of the machine, not a warm-up
+    assert not settled([1.0, 1.0, 1.0, 1.3, 1.3, 1.3], two_sided=True)  # a paired ratio still moving
+    assert settled([1.0, 1.02, 0.98, 1.01, 0.99, 1.0], two_sided=True)
+
+
+def test_warm_up_goes_on_until_the_rounds_settle() -> None:
+    """The slow first second of a case: warm-up runs past its minimum until the times stop falling."""
+    rounds = FakeRounds(SLOW_START)
+    warmed = rounds.warm_up(1, 0.0, limit=60.0)
+    assert warmed.settled
+    assert warmed.rounds == 9  # 4 slow, then fast ones until the last 3 are no faster than the 3 before them
+    unlimited = FakeRounds(SLOW_START).warm_up(1, 0.0)
+    assert (unlimited.rounds, unlimited.settled) == (1, None)  # no limit: the minimum only, as before
+
+
+def test_a_paired_warm_up_waits_for_its_baselines_too() -> None:
+    """The baseline runs in the case's process and is measured: its slow start must end too."""
+    steady_case = [0.17] * 12
+    rounds = FakeRounds(steady_case, baselines=SLOW_START)
+    assert rounds.warm_up(1, 0.0, limit=60.0).rounds == 9
+
+
+def test_a_warm_up_that_never_settles_stops_at_its_limit_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter(float(i) for i in range(1000))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(clock))
+    falling = [0.9**i for i in range(100)]  # ever faster: never settled
+    warmed = FakeRounds(falling).warm_up(1, 0.0, limit=10.0)
+    assert not warmed.settled
+    assert warmed.seconds >= 10.0 and warmed.rounds < 20
 
 
 def test_paired_baselines_alternate_before_and_after_the_rounds() -> None:

@@ -187,3 +187,32 @@ def test_sampler_sees_a_sleeping_child_use_nothing(child_process: subprocess.Pop
     assert figures["effective_cores"] == pytest.approx(figures["kernel_cores"], abs=0.05), figures
     assert figures["effective_cores"] < 0.1, figures
     assert figures["ctx_switches_per_s"] < 50
+
+
+class CountingProcess:
+    """Enough of psutil.Process for the sampler's memory reads, counting the costly one."""
+
+    pid = 4242
+
+    def __init__(self) -> None:
+        self.rss = 10 * 2**20
+        self.full_reads = 0
+
+    def memory_full_info(self) -> object:
+        self.full_reads += 1
+        return type("Full", (), {"uss": self.rss // 2, "pss": self.rss // 3})()
+
+
+def test_costly_memory_reads_wait_for_rss_to_move_but_never_at_marks() -> None:
+    """PSS/USS (about 1 ms of CPU per process) are read again only once RSS moved, or at a round's edge."""
+    proc = CountingProcess()
+    watcher = Sampler(0.05, lambda: [])
+    first = watcher._memory(proc, proc.rss, exact=False)  # type: ignore[arg-type]
+    assert proc.full_reads == 1 and first == (proc.rss // 2, proc.rss // 3)
+    watcher._memory(proc, proc.rss + sampler.RSS_STEP // 2, exact=False)  # type: ignore[arg-type]
+    assert proc.full_reads == 1  # RSS barely moved: the last figures stand
+    watcher._memory(proc, proc.rss, exact=True)  # type: ignore[arg-type]
+    assert proc.full_reads == 2  # a mark always reads them
+    proc.rss += 4 * sampler.RSS_STEP
+    assert watcher._memory(proc, proc.rss, exact=False) == (proc.rss // 2, proc.rss // 3)  # type: ignore[arg-type]
+    assert proc.full_reads == 3

@@ -218,6 +218,8 @@ def test_the_examples_run_verified(tmp_path: Path) -> None:
         "0",
         "--warmup-seconds",
         "0s",
+        "--warmup-limit",
+        "0s",
         "--interval",
         "10ms",
         "--no-report",

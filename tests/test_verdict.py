@@ -169,12 +169,11 @@ def test_a_workload_with_no_finished_case_says_so() -> None:
     assert fetch.text == "no case finished (1 case failed): no verdict." and not fetch.best
 
 
-def test_several_interpreters_get_a_verdict_each(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_several_interpreters_get_a_verdict_each() -> None:
     """Where the case key holds an interpreter, each interpreter is judged on its own (no cross-interpreter claim)."""
     run = cpu_run()
     frame = table.cases(run)
     frame = table.pd.concat([frame.assign(python="3.12"), frame.assign(python="3.13t")], ignore_index=True)
-    monkeypatch.setattr(verdict, "KEY", [*table.KEY, "python"])
     found = verdict.verdicts(run, frame)
     assert [one.label for one in found] == ["count, python 3.12", "count, python 3.13t"]
 

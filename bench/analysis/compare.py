@@ -1,12 +1,17 @@
 """``python -m bench compare A B [C...]``: saved runs side by side, each against the first, with significance.
 
-Cases match on workload, executor, workers and the workload's parameters (every
-``params`` key but ``pass``); a case in only some runs is listed, not dropped.
-A ratio is a later run's median round time over the first run's (above 1 =
-slower), with a bootstrap confidence interval from the raw round times (passes
-pooled): a change is significant when the interval excludes 1.0. Everything is
-loaded and checked before anything is written, so bad input leaves no half
-report. pandas, numpy and matplotlib are imported here only (see ``report``).
+Cases match on workload, executor, workers, interpreter label and the
+workload's parameters (every ``params`` key but ``pass``); a case in only some
+runs is listed, not dropped. Two runs made at different times saw different
+speed phases of the machine (DESIGN decision 8), so the figures compared come
+in two tables: first the paired ones (speedup, effective cores, time against
+the ideal), in which drift within each run cancels; then the absolute round
+times, labelled as exposed to drift. Every ratio is a later run's median over
+the first run's, with an interval that resamples passes, then rounds (see
+``quantities`` for the rules of a verdict). ``compare.csv`` holds every compared
+figure, one row each, with its interval and verdict. Everything is loaded and
+checked before anything is written, so bad input leaves no half report.
+pandas, numpy and matplotlib are imported here only (see ``report``).
 """
 
 from __future__ import annotations
@@ -27,10 +32,10 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .. import machine, results
 from ..errors import UserError
-from ..stats import CONFIDENCE, RESAMPLES, SEED, bootstrap_ratio
-from .table import KEY, Facts, cases, fmt
+from ..stats import CONFIDENCE, RESAMPLES, SEED
+from .quantities import ONE_PASS_MARGIN, QUANTITIES, UNTESTED, Quantity, applicable, groups, judge, side
+from .table import KEY, Facts, cases
 
-MIN_ROUNDS = 3  # a bootstrap of fewer rounds than this gives an interval that means nothing
 #: Machine facts whose difference the header names: they change what a ratio means.
 FACTS = (
     "usable_cores",
@@ -41,7 +46,7 @@ FACTS = (
     "gil_enabled",
     "free_threaded_build",
 )
-SLOWER, FASTER, SAME = "slower", "faster", "no significant change"
+PAIRED_BASIS, DRIFT_BASIS = "paired", "exposed to drift"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def load(specs: list[str], root: Path) -> list[Loaded]:
         if common_cases(base.cases, other.cases) == 0:
             raise UserError(
                 f"runs {base.label} ({base.path}) and {other.label} ({other.path}) have no cases in "
-                "common (same workload, executor, workers and parameters)"
+                "common (same workload, executor, workers, interpreter and parameters)"
             )
     return loaded
 
@@ -101,90 +106,86 @@ def common_cases(a: pd.DataFrame, b: pd.DataFrame) -> int:
     return 0 if a.empty or b.empty else len(a[KEY].merge(b[KEY], on=KEY))
 
 
-def rounds(case: pd.Series) -> np.ndarray:
-    """The raw round times of a case (passes pooled); empty when the run did not save them."""
-    data = case.get("data")
-    return np.asarray(data if isinstance(data, list) else [], dtype=float)
-
-
-def median_s(case: pd.Series) -> float:
-    data = rounds(case)
-    return float(np.median(data)) if data.size else float(case["median_s"])
-
-
-def verdict(low: float, high: float) -> str:
-    if low > 1.0:
-        return SLOWER
-    if high < 1.0:
-        return FASTER
-    return SAME
-
-
-def _versus(base: pd.Series | None, other: pd.Series | None, names: tuple[str, str]) -> dict[str, Any]:
-    """Ratio, interval, verdict and unstable flag of one case, a later run against the first."""
-    missing = [name for name, case in zip(names, (base, other), strict=True) if case is None]
-    if base is None or other is None:
-        return {
-            "ratio": math.nan,
-            "ci_low": math.nan,
-            "ci_high": math.nan,
-            "verdict": f"not in {', '.join(missing)}",
-            "unstable": False,
-        }
-    ratio = median_s(other) / median_s(base)
-    unstable = bool(base["unstable"]) or bool(other["unstable"])
-    a, b = rounds(base), rounds(other)
-    if min(a.size, b.size) < MIN_ROUNDS:
-        return {
-            "ratio": ratio,
-            "ci_low": math.nan,
-            "ci_high": math.nan,
-            "verdict": f"too few rounds to test (under {MIN_ROUNDS})",
-            "unstable": unstable,
-        }
-    low, high = bootstrap_ratio(a, b)
-    return {"ratio": ratio, "ci_low": low, "ci_high": high, "verdict": verdict(low, high), "unstable": unstable}
-
-
-def table(runs: list[Loaded]) -> pd.DataFrame:
-    """One row per case in any run: each run's median, then ratio, interval, verdict of each later run."""
-    indexed = [{tuple(case[KEY]): case for _, case in run.cases.iterrows()} for run in runs]
-    keys = list(dict.fromkeys(key for by_key in indexed for key in by_key))
-    rows = []
-    base = runs[0]
-    for key in keys:
-        found = [by_key.get(key) for by_key in indexed]
-        row: dict[str, Any] = dict(zip(KEY, key, strict=True))
-        for run, case in zip(runs, found, strict=True):
-            row[f"median_s {run.label}"] = median_s(case) if case is not None else math.nan
-        for run, case in zip(runs[1:], found[1:], strict=True):
-            pair = f"{run.label}/{base.label}"
-            versus = _versus(found[0], case, (base.label, run.label))
-            row.update({f"{name} {pair}": value for name, value in versus.items()})
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    facts = Facts.merged([run.run for run in runs])
-    frame["rank"] = frame["executor"].map(lambda name: facts.rank(str(name)))
-    frame = frame.sort_values(["workload", "params", "workers", "rank"], kind="stable")
-    return frame.drop(columns="rank").reset_index(drop=True)
-
-
 def pairs(runs: list[Loaded]) -> list[str]:
     return [f"{run.label}/{runs[0].label}" for run in runs[1:]]
 
 
-def _regression_line(row: pd.Series, runs: list[Loaded]) -> str:
-    slower = [pair for pair in pairs(runs) if row[f"verdict {pair}"] == SLOWER]
-    ratios = ", ".join(f"{pair} {row[f'ratio {pair}']:.2f}x" for pair in slower)
-    return f"{row['workload']} {row['executor']} w{row['workers']} ({row['params']}): {ratios}"
+def _quantities(found: list[pd.Series | None], facts: Facts) -> list[Quantity]:
+    """The figures any run has for this case, in the order of ``applicable``."""
+    names = {q.name for case in found if case is not None for q in applicable(case, facts)}
+    return [q for q in QUANTITIES.values() if q.name in names]
 
 
-def regressions(frame: pd.DataFrame, runs: list[Loaded], limit: float) -> pd.DataFrame:
-    """Cases significantly slower than the first run by more than ``limit`` (a fraction), in any later run."""
-    hit = pd.Series(False, index=frame.index)
-    for pair in pairs(runs):
-        hit |= (frame[f"verdict {pair}"] == SLOWER) & (frame[f"ratio {pair}"] > 1 + limit)
-    return frame[hit]
+def _row(
+    key: tuple[Any, ...], quantity: Quantity, base: Loaded, other: Loaded, cases_: tuple[pd.Series | None, ...]
+) -> dict[str, Any]:
+    """One compared figure of one case: each side's median and interval, the ratio, its interval and the verdict."""
+    first, later = cases_
+    base_groups = groups(first, quantity) if first is not None else []
+    other_groups = groups(later, quantity) if later is not None else []
+    a, b = side(base_groups), side(other_groups)
+    missing = [run.label for run, case in ((base, first), (other, later)) if case is None or not groups(case, quantity)]
+    judged = judge(quantity, base_groups, other_groups)
+    verdict = f"not in {', '.join(missing)}" if missing else judged.verdict
+    unstable = any(bool(case["unstable"]) for case in cases_ if case is not None)
+    return {
+        **dict(zip(KEY, key, strict=True)),
+        "figure": quantity.name,
+        "basis": PAIRED_BASIS if quantity.paired else DRIFT_BASIS,
+        "pair": f"{other.label}/{base.label}",
+        "base": base.label,
+        "other": other.label,
+        "base_value": a.value,
+        "base_ci_low": a.low,
+        "base_ci_high": a.high,
+        "base_passes": a.units,
+        "other_value": b.value,
+        "other_ci_low": b.low,
+        "other_ci_high": b.high,
+        "other_passes": b.units,
+        "ratio": judged.ratio,
+        "ci_low": judged.low,
+        "ci_high": judged.high,
+        "verdict": verdict,
+        "significant": judged.significant and not missing,
+        "note": judged.note,
+        "unstable": unstable,
+    }
+
+
+def table(runs: list[Loaded]) -> pd.DataFrame:
+    """One row per compared figure: case x figure x later run (against the first), paired figures first."""
+    indexed = [{tuple(case[KEY]): case for _, case in run.cases.iterrows()} for run in runs]
+    keys = list(dict.fromkeys(key for by_key in indexed for key in by_key))
+    facts = Facts.merged([run.run for run in runs])
+    rows = []
+    for key in keys:
+        found = [by_key.get(key) for by_key in indexed]
+        for quantity in _quantities(found, facts):
+            for run, case in zip(runs[1:], found[1:], strict=True):
+                rows.append(_row(key, quantity, runs[0], run, (found[0], case)))
+    frame = pd.DataFrame(rows)
+    frame["rank"] = frame["executor"].map(lambda name: facts.rank(str(name)))
+    frame["order"] = frame["figure"].map(list(QUANTITIES).index)
+    frame["paired_first"] = frame["basis"] != PAIRED_BASIS
+    frame = frame.sort_values(
+        ["paired_first", "workload", "params", "workers", "rank", "executor", "python", "order", "pair"], kind="stable"
+    )
+    return frame.drop(columns=["rank", "order", "paired_first"]).reset_index(drop=True)
+
+
+def _regression_line(row: pd.Series) -> str:
+    python = f" {row['python']}" if row["python"] else ""
+    return (
+        f"{row['workload']} {row['executor']} w{row['workers']}{python} ({row['params']}): "
+        f"{QUANTITIES[row['figure']].label} {row['pair']} {row['ratio']:.2f}x"
+    )
+
+
+def regressions(frame: pd.DataFrame, limit: float) -> pd.DataFrame:
+    """Figures significantly slower than the first run's by more than ``limit`` (round times and times vs ideal)."""
+    slower = frame["verdict"] == "slower"
+    return frame[slower & frame["significant"] & (frame["ratio"] > 1 + limit)]
 
 
 # ---- what the user reads ----------------------------------------------------------------------------------------
@@ -204,13 +205,14 @@ def differences(runs: list[Loaded]) -> list[str]:
 
 def header(runs: list[Loaded]) -> str:
     width = max(len(run.label) for run in runs)
-    lines = [
-        f"Comparing {len(runs)} runs; ratios are each later run's median round time over {runs[0].label}'s "
-        "(above 1 = slower):"
-    ]
+    lines = [f"Comparing {len(runs)} runs, each later run against {runs[0].label} (ratio = later / {runs[0].label}):"]
     for run in runs:
         partial = "  [PARTIAL RUN]" if run.partial else ""
-        lines.append(f"  {run.label:<{width}}  {run.path}{partial}\n  {'':<{width}}  {machine.describe(run.facts)}")
+        passes = int(run.cases["passes"].max()) if not run.cases.empty else 0
+        lines.append(
+            f"  {run.label:<{width}}  {run.path}{partial}\n  {'':<{width}}  {machine.describe(run.facts)}; "
+            f"{passes} pass{'es' if passes != 1 else ''}"
+        )
     differ = differences(runs)
     if differ:
         lines.append("Machines or Pythons differ (ratios then measure the change of machine too):")
@@ -218,72 +220,125 @@ def header(runs: list[Loaded]) -> str:
     else:
         lines.append(f"Same {', '.join(FACTS)} in every run.")
     lines.append(
-        f"Medians of all rounds (passes pooled). {CONFIDENCE:.0%} CI of the ratio of medians: bootstrap, "
-        f"{RESAMPLES} resamples of the raw round times, seed {SEED}; significant when it excludes 1.0."
+        f"Medians of all rounds (passes pooled). {CONFIDENCE:.0%} CIs: bootstrap over passes, then rounds within "
+        f"them ({RESAMPLES} resamples, seed {SEED}). With one pass an interval sees round-to-round noise only, "
+        "not process-to-process variation (up to 20% here): then a round-time difference is not called, and a "
+        f"paired figure is called changed only beyond a {ONE_PASS_MARGIN:.0%} margin. Use --passes 3 for honest "
+        "intervals."
     )
     return "\n".join(lines)
 
 
-def text_table(frame: pd.DataFrame, runs: list[Loaded]) -> str:
-    """The table printed: one block per workload and parameter set."""
+def _cell(value: float, low: float, high: float, quantity: Quantity) -> str:
+    shown = quantity.show(value)
+    if shown and not pd.isna(low):
+        shown += f" [{quantity.show(low)}-{quantity.show(high)}]"
+    return shown
+
+
+def _shown(row: dict[Any, Any], with_python: bool) -> dict[str, str]:
+    """One compared figure as the printed table shows it."""
+    quantity = QUANTITIES[str(row["figure"])]
+    cells = {"executor": str(row["executor"]), "workers": str(row["workers"])}
+    if with_python:
+        cells["python"] = str(row["python"])
+    low, high = row["ci_low"], row["ci_high"]
+    cells.update(
+        {
+            "figure": quantity.label,
+            "pair": str(row["pair"]),
+            "first": _cell(row["base_value"], row["base_ci_low"], row["base_ci_high"], quantity),
+            "later": _cell(row["other_value"], row["other_ci_low"], row["other_ci_high"], quantity),
+            "ratio": "" if pd.isna(row["ratio"]) else f"{row['ratio']:.3f}",
+            f"{CONFIDENCE:.0%} CI": "" if pd.isna(low) else f"{low:.3f}-{high:.3f}",
+            "verdict": str(row["verdict"]) + (" [unstable]" if row["unstable"] else ""),
+        }
+    )
+    return cells
+
+
+def text_table(frame: pd.DataFrame, paired: bool) -> str:
+    """One of the two printed tables (paired figures, or round times), one block per workload and parameters."""
+    chosen = frame[(frame["basis"] == PAIRED_BASIS) == paired]
+    with_python = bool(chosen["python"].astype(bool).any()) if not chosen.empty else False
+    several = chosen["pair"].nunique() > 1
     blocks = []
-    for (workload, params), group in frame.groupby(["workload", "params"], sort=False):
-        shown = pd.DataFrame({"executor": group["executor"], "workers": group["workers"]})
-        for run in runs:
-            shown[f"{run.label} s"] = group[f"median_s {run.label}"].map(lambda v: fmt(v, ".4f"))
-        for pair in pairs(runs):
-            suffix = f" {pair}" if len(runs) > 2 else ""  # column names stay unique with three runs or more
-            shown[pair] = group[f"ratio {pair}"].map(lambda v: fmt(v, ".3f"))
-            shown[f"{CONFIDENCE:.0%} CI{suffix}"] = [
-                f"{low:.3f}-{high:.3f}" if not pd.isna(low) else ""
-                for low, high in zip(group[f"ci_low {pair}"], group[f"ci_high {pair}"], strict=True)
-            ]
-            shown[f"verdict{suffix}"] = [
-                verdict_text + (" [unstable]" if unstable else "")
-                for verdict_text, unstable in zip(group[f"verdict {pair}"], group[f"unstable {pair}"], strict=True)
-            ]
+    for (workload, params), group in chosen.groupby(["workload", "params"], sort=False):
+        shown = pd.DataFrame([_shown(row, with_python) for row in group.to_dict("records")])
+        if not several:  # one later run: its label and the first's head the columns
+            base, other = str(group["base"].iloc[0]), str(group["other"].iloc[0])
+            shown = shown.drop(columns="pair").rename(
+                columns={"first": base, "later": other, "ratio": f"{other}/{base}"}
+            )
         title = f"{workload} ({params})" if params else str(workload)
-        text = shown.astype(str).apply(lambda column: column.str.ljust(column.str.len().max()))
+        text = shown.apply(lambda column: column.str.ljust(column.str.len().max()))
         lines = [line.rstrip() for line in text.to_string(index=False, justify="left").splitlines()]
         blocks.append("\n".join([title, *lines]))
     return "\n\n".join(blocks)
 
 
-def summary(frame: pd.DataFrame, runs: list[Loaded]) -> str:
-    """How many cases each later run made slower, faster or left alone (and how many it could not match)."""
+def report_text(frame: pd.DataFrame) -> str:
+    """Both tables, each under a line that says what it can and cannot show."""
+    parts = [
+        "PAIRED FIGURES (each run's own, immune to the machine's drift within it; first [CI], later [CI]):",
+        text_table(frame, paired=True) or "  none",
+        "ROUND TIMES (exposed to drift: the runs were made at different times, in whatever speed phase the "
+        "machine was in; compare interpreters interleaved in one run with --python instead):",
+        text_table(frame, paired=False) or "  none",
+    ]
+    return "\n\n".join(parts)
+
+
+def summary(frame: pd.DataFrame) -> str:
+    """For each later run: how many figures changed significantly, paired and timed, and how many were not called."""
     lines = []
-    for pair in pairs(runs):
-        verdicts = frame[f"verdict {pair}"]
-        unmatched = int(verdicts.str.startswith("not in").sum())
-        counts = ", ".join(f"{int((verdicts == name).sum())} {name}" for name in (SLOWER, FASTER, SAME))
-        untested = len(verdicts) - unmatched - int(verdicts.isin([SLOWER, FASTER, SAME]).sum())
-        lines.append(
-            f"{pair}: {counts}"
-            + (f", {untested} untested" if untested else "")
-            + (f"; {unmatched} case(s) not in both runs" if unmatched else "")
-        )
+    for pair, group in frame.groupby("pair", sort=False):
+        parts = []
+        for basis, words in ((PAIRED_BASIS, "paired figures"), (DRIFT_BASIS, "round times")):
+            chosen = group[group["basis"] == basis]
+            if chosen.empty:
+                continue
+            changed = int(chosen["significant"].sum())
+            unmatched = int(chosen["verdict"].str.startswith("not in").sum())
+            untested = int(chosen["verdict"].str.startswith(UNTESTED).sum())
+            parts.append(
+                f"{changed} of {len(chosen) - unmatched} {words} changed significantly"
+                + (f" ({untested} not called)" if untested else "")
+                + (f"; {unmatched} not in both runs" if unmatched else "")
+            )
+        lines.append(f"{pair}: " + "; ".join(parts))
     return "\n".join(lines)
 
 
+def _figure_name(row: dict[Any, Any]) -> str:
+    quantity = QUANTITIES[str(row["figure"])]
+    python = f" {row['python']}" if row["python"] else ""
+    drift = "" if quantity.paired else " (drift-exposed)"
+    return f"{row['workload']} {row['executor']} w{row['workers']}{python}: {quantity.label}{drift}"
+
+
 def figure(frame: pd.DataFrame, runs: list[Loaded]) -> Figure:
-    """Each later run's ratio per case, with its interval, against a line at 1.0 (no change)."""
-    compared = frame[frame[[f"ratio {pair}" for pair in pairs(runs)]].notna().any(axis=1)].reset_index(drop=True)
-    names = [f"{row.workload} {row.executor} w{row.workers}" for row in compared.itertuples()]
-    if compared.groupby("workload")["params"].nunique().max() > 1:  # only then do parameters tell cases apart
-        names = [f"{name} ({params})" for name, params in zip(names, compared["params"], strict=True)]
-    height = 1.8 + 0.3 * len(compared) * max(1, len(runs) - 1) ** 0.5
-    fig = Figure(figsize=(10, height), layout=ConstrainedLayoutEngine(rect=(0, 0.5 / height, 1, 1 - 0.5 / height)))
+    """Each later run's ratio per compared figure, with its interval, against a line at 1.0 (no change)."""
+    compared = frame[frame["ratio"].notna()].reset_index(drop=True)
+    keys = compared[[*KEY, "figure"]].drop_duplicates().reset_index(drop=True)
+    names = [_figure_name(row) for row in keys.to_dict("records")]
+    if keys.groupby("workload")["params"].nunique().max() > 1:  # only then do parameters tell cases apart
+        names = [f"{name} ({params})" for name, params in zip(names, keys["params"], strict=True)]
+    height = 1.8 + 0.28 * len(keys) * max(1, len(runs) - 1) ** 0.5
+    fig = Figure(figsize=(11, height), layout=ConstrainedLayoutEngine(rect=(0, 0.5 / height, 1, 1 - 0.5 / height)))
     ax = fig.subplots()
-    positions = np.arange(len(compared), dtype=float)
+    position = {tuple(row): i for i, row in enumerate(keys.itertuples(index=False))}
     step = 0.6 / max(1, len(runs) - 1)
     for k, pair in enumerate(pairs(runs)):
-        y = positions + (k - (len(runs) - 2) / 2) * step
-        ratio, low, high = (compared[f"{name} {pair}"].to_numpy(dtype=float) for name in ("ratio", "ci_low", "ci_high"))
+        rows = compared[compared["pair"] == pair]
+        y = np.array([position[tuple(row)] for row in rows[[*KEY, "figure"]].itertuples(index=False)], dtype=float)
+        y += (k - (len(runs) - 2) / 2) * step
+        ratio, low, high = (rows[name].to_numpy(dtype=float) for name in ("ratio", "ci_low", "ci_high"))
         has_ci = ~np.isnan(low)
-        significant = (compared[f"verdict {pair}"].isin([SLOWER, FASTER])).to_numpy()
+        significant = rows["significant"].to_numpy(dtype=bool)
         for chosen, fill, kind in (
             (has_ci & significant, f"C{k}", "significant"),
-            (has_ci & ~significant, "white", "not significant"),
+            (has_ci & ~significant, "white", "not significant, or not called"),
         ):
             if chosen.any():
                 errors = np.vstack([ratio - low, high - ratio])[:, chosen]
@@ -299,13 +354,16 @@ def figure(frame: pd.DataFrame, runs: list[Loaded]) -> Figure:
                 )
         no_ci = ~has_ci & ~np.isnan(ratio)
         if no_ci.any():
-            ax.plot(ratio[no_ci], y[no_ci], "x", color=f"C{k}", label=f"{pair} (too few rounds for a CI)")
+            ax.plot(ratio[no_ci], y[no_ci], "x", color=f"C{k}", label=f"{pair} (too few values for a CI)")
     ax.axvline(1.0, color="grey", ls="--", label="no change")
-    ratio_axis(ax, compared[[f"{name} {pair}" for pair in pairs(runs) for name in ("ratio", "ci_low", "ci_high")]])
-    ax.set_yticks(positions, names, fontsize=8)
+    ratio_axis(ax, compared[["ratio", "ci_low", "ci_high"]])
+    ax.set_yticks(np.arange(len(keys), dtype=float), names, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"median round time / {runs[0].label}'s (log scale; above 1 = slower)")
-    ax.set_title(f"Median round time of each case relative to run {runs[0].label}", fontweight="bold")
+    ax.set_xlabel(f"later / {runs[0].label} (log scale)")
+    ax.set_title(
+        f"Each compared figure relative to run {runs[0].label}: paired figures first, drift-exposed times last",
+        fontweight="bold",
+    )
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     differ = "; ".join(differences(runs)) or "same machine facts and Python in every run"
@@ -342,7 +400,8 @@ def main(argv: list[str], Parser: type[argparse.ArgumentParser]) -> int:
         "--fail-on-regression",
         type=threshold,
         metavar="P",
-        help="exit 1 if a case is significantly slower by more than P (10%% or 0.1)",
+        help="exit 1 if a round time (or time against the ideal) is significantly slower by more than P "
+        "(10%% or 0.1); round times need two passes or more in each run to be called",
     )
     args = parser.parse_args(argv)
     for salvaged in results.salvage(Path(args.results)):
@@ -350,7 +409,7 @@ def main(argv: list[str], Parser: type[argparse.ArgumentParser]) -> int:
     runs = load(args.runs, Path(args.results))
     frame = table(runs)
     fig = figure(frame, runs)
-    print(header(runs), text_table(frame, runs), summary(frame, runs), sep="\n\n")
+    print(header(runs), report_text(frame), summary(frame), sep="\n\n")
     folder = Path(args.out) / f"compare_{'_'.join(run.label for run in runs)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -361,12 +420,12 @@ def main(argv: list[str], Parser: type[argparse.ArgumentParser]) -> int:
     print(f"\nWrote {folder / 'compare.csv'} and {folder / 'compare.png'}")
     if args.fail_on_regression is None:
         return 0
-    slower = regressions(frame, runs, args.fail_on_regression)
+    slower = regressions(frame, args.fail_on_regression)
     if slower.empty:
         return 0
     print(
-        f"REGRESSION: {len(slower)} case(s) significantly slower by more than {args.fail_on_regression * 100:g}%",
-        *(f"  {case}" for case in slower.apply(_regression_line, axis=1, args=(runs,))),
+        f"REGRESSION: {len(slower)} figure(s) significantly slower by more than {args.fail_on_regression * 100:g}%",
+        *(f"  {line}" for line in slower.apply(_regression_line, axis=1)),
         sep="\n",
     )
     return 1

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import machine, results
 from ..errors import UserError
-from . import memory
+from . import memory, side_by_side
 from .plots import Spec, specs, speedup_basis, speedups
 from .table import Facts, cases, fmt
 from .verdict import Verdict, confidence_note, verdicts
@@ -214,7 +214,11 @@ def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
 
 
 def index_markdown(
-    run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[Spec, bool]], found: list[Verdict] | None = None
+    run: dict[str, Any],
+    frame: pd.DataFrame,
+    shown: list[tuple[Spec, bool]],
+    found: list[Verdict] | None = None,
+    interpreters: list[str] | None = None,
 ) -> str:
     facts = Facts.of(run)
     name = Path(run.get("_path", "run")).stem
@@ -223,7 +227,11 @@ def index_markdown(
     found = verdicts(run, frame, facts) if found is None else found
     lines = [f"# Report of run {name}{partial}", "", machine.describe(facts.machine), "", *_at_a_glance(run, frame)]
     lines += verdict_section(found, confidence_note(frame), shown)
+    if interpreters:  # a --python run: the figures and tables below are the first interpreter's
+        first = side_by_side.labels(facts)[0]
+        lines += [f"Several interpreters ran side by side: the figures and tables below are {first}'s.", ""]
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
+    lines += interpreters or []
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)
 
@@ -232,9 +240,12 @@ def write_report(run_path: Path, out_root: Path) -> Path:
     """Write ``out_root/<run file stem>/`` (PNGs and index.md) for the run at ``run_path``; return the folder."""
     run = results.load_run(run_path)
     facts = Facts.of(run)
-    frame = cases(run, facts)
-    found = verdicts(run, frame, facts)
+    every = cases(run, facts)
+    frame = side_by_side.reference_cases(every, facts)  # a --python run: interpreters have their own section
+    found = verdicts(run, every, facts)  # one verdict per interpreter where there are several
     figures = [(spec, spec.build()) for spec in specs(frame, facts, found, confidence_note(frame))]
+    interpreters = side_by_side.section(run, every, facts)
+    compared = side_by_side.figure(every, facts)
     folder = out_root / run_path.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -243,8 +254,10 @@ def write_report(run_path: Path, out_root: Path) -> Path:
         for spec, figure in figures:
             if figure is not None:
                 figure.savefig(folder / f"{spec.name}.png", dpi=110)
+        if compared is not None:
+            compared.savefig(folder / "interpreters.png", dpi=110)
         shown = [(spec, figure is not None) for spec, figure in figures]
-        (folder / "index.md").write_text(index_markdown(run, frame, shown, found))
+        (folder / "index.md").write_text(index_markdown(run, frame, shown, found, interpreters))
     except OSError as exc:
         raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
     return folder

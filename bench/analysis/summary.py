@@ -23,7 +23,8 @@ def headline(run: dict[str, Any]) -> str:
     frame = cases(run)
     if frame.empty:
         return ""
-    table = frame[["workload", "executor", "workers", "unit"]].copy()
+    with_python = ["python"] if frame["python"].astype(bool).any() else []  # a --python run: each interpreter's row
+    table = frame[["workload", "executor", "workers", *with_python, "unit"]].copy()
     for column, (heading, spec) in COLUMNS.items():
         table[heading] = frame[column].map(lambda v, spec=spec: "" if pd.isna(v) else spec.format(v))
     return table.to_string(index=False)

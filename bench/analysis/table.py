@@ -9,7 +9,7 @@ here and below only: the harness and its workers start without it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -39,6 +39,7 @@ class Facts:
     machine: dict[str, Any]
     workloads: dict[str, dict[str, Any]]
     executors: dict[str, dict[str, Any]]
+    pythons: list[dict[str, Any]] = field(default_factory=list)  # the interpreters of a --python run, in order
 
     @classmethod
     def of(cls, run: dict[str, Any]) -> Facts:
@@ -47,6 +48,7 @@ class Facts:
             run["machine_info"].get("bench", {}),
             dict(bench_run.get("workloads") or {}),
             dict(bench_run.get("executors") or {}),
+            list(bench_run.get("pythons") or []),
         )
 
     @classmethod
@@ -58,7 +60,7 @@ class Facts:
         for one in reversed(facts):
             workloads.update(one.workloads)
             executors.update(one.executors)
-        return cls(facts[0].machine, workloads, executors)
+        return cls(facts[0].machine, workloads, executors, facts[0].pythons)
 
     def workload(self, name: str) -> dict[str, Any]:
         return {**UNKNOWN_WORKLOAD, **self.workloads.get(name, {})}
@@ -83,14 +85,20 @@ class Facts:
         """What one worker of ``executor`` is ("thread", "process", ...), or "unit"."""
         return str(self.executors.get(executor, {}).get("unit") or "unit")
 
+    def python_order(self, label: str) -> int:
+        """An interpreter's place: as ``--python`` listed them (the harness's own, unlabelled, first)."""
+        labels = [str(python.get("label")) for python in self.pythons]
+        return labels.index(label) if label in labels else -1 if not label else len(labels)
+
     @property
     def usable_cores(self) -> int:
         return int(self.machine.get("usable_cores") or 1)
 
 
-#: What a case is, across runs and passes: ``params`` is the workload's own parameters as text.
-KEY = ["workload", "executor", "workers", "params"]
-NOT_PARAMS = ("workload", "executor", "workers", "pass")
+#: What a case is, across runs and passes: ``params`` is the workload's own parameters as text, ``python``
+#: the interpreter's label in a run of several (``--python``; empty in a run of the harness's own interpreter).
+KEY = ["workload", "executor", "workers", "params", "python"]
+NOT_PARAMS = ("workload", "executor", "workers", "pass", "python")
 NUMERIC = [
     "median_s",
     "throughput",
@@ -123,6 +131,7 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         "executor": params.get("executor", "?"),
         "workers": int(params.get("workers", 1)),
         "params": workload_params(params),
+        "python": str(params.get("python") or ""),
         "pass": int(params.get("pass", 0)),
         "median_s": stats.get("median"),
         "data": list(stats.get("data") or []),
@@ -131,6 +140,9 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         "unit": extra.get("throughput_unit", ""),
         "speedup": extra.get("speedup"),
         "effective_cores": extra.get("effective_cores"),
+        # per measured round where the run saved them (format 3), else the case's one figure
+        "cores_rounds": list(extra.get("effective_cores_rounds") or [])
+        or ([extra["effective_cores"]] if extra.get("effective_cores") is not None else []),
         "vs_ideal": extra.get("vs_ideal"),
         "ideal_s": extra.get("ideal_s"),
         "p50": latency.get("p50"),
@@ -159,6 +171,7 @@ def _pool(group: pd.DataFrame) -> dict[str, Any]:
         data=[value for data in group["data"] for value in data],
         data_by_pass=[list(data) for data in group["data"]],  # passes are independent processes: kept apart
         ratios_by_pass=[list(ratios) for ratios in group["ratios"] if ratios],
+        cores_by_pass=[list(cores) for cores in group["cores_rounds"] if cores],
         unstable=[
             f"pass {number}: {reason}" if len(group) > 1 else reason
             for number, reasons in zip(group["pass"], group["unstable"], strict=True)
@@ -175,14 +188,20 @@ def cases(run: dict[str, Any], facts: Facts | None = None) -> pd.DataFrame:
     entries = [_row(entry, facts) for entry in run["benchmarks"]]
     if not entries:
         return pd.DataFrame(
-            columns=[*KEY, *NUMERIC, "passes", "unit", "data", "data_by_pass", "ratios_by_pass", "unstable", "timeline"]
+            columns=[
+                *KEY,
+                *NUMERIC,
+                *("passes", "unit", "data", "data_by_pass", "ratios_by_pass", "cores_by_pass", "unstable", "timeline"),
+            ]
         )
     rows = pd.DataFrame(entries)
     pooled = pd.DataFrame([_pool(group) for _, group in rows.groupby(KEY, sort=False)])
     pooled["order"] = pooled["workload"].map(facts.order)
     pooled["rank"] = pooled["executor"].map(facts.rank)
-    pooled = pooled.sort_values(["order", "workload", "params", "workers", "rank", "executor"], kind="stable")
-    return pooled.drop(columns=["order", "rank"]).reset_index(drop=True)
+    pooled["python_order"] = pooled["python"].map(facts.python_order)
+    keys = ["order", "workload", "params", "workers", "rank", "executor", "python_order"]
+    pooled = pooled.sort_values(keys, kind="stable")
+    return pooled.drop(columns=["order", "rank", "python_order"]).reset_index(drop=True)
 
 
 def fmt(value: Any, spec: str, suffix: str = "") -> str:

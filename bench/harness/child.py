@@ -34,7 +34,7 @@ class ChildError(Exception):
 class Child:
     """One child process speaking JSON lines on stdout and reading commands on stdin."""
 
-    def __init__(self, argv: list[str], name: str) -> None:
+    def __init__(self, argv: list[str], name: str, env: dict[str, str] | None = None) -> None:
         self.name = name
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child, closed in stop()
         self.proc = subprocess.Popen(
@@ -44,6 +44,7 @@ class Child:
             stderr=self._stderr,
             start_new_session=True,  # own process group: killpg reaches pool processes too
             close_fds=True,
+            env={**os.environ, **env} if env else None,  # PYTHON_GIL for a free-threaded interpreter's twin runs
         )
         assert self.proc.stdout is not None and self.proc.stdin is not None
         self._selector = selectors.DefaultSelector()
@@ -153,6 +154,6 @@ def _alive(proc: psutil.Process) -> bool:
         return False
 
 
-def python_argv(module: str, *args: str) -> list[str]:
-    """``python -m module args``, run by the harness's own interpreter."""
-    return [sys.executable, "-m", module, *args]
+def python_argv(module: str, *args: str, python: str | None = None) -> list[str]:
+    """``python -m module args``, run by ``python`` (an interpreter of --python) or the harness's own."""
+    return [python or sys.executable, "-m", module, *args]

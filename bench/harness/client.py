@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .child import Child, ChildError, python_argv
+from .interpreters import Interpreter
 from .matrix import Case
 
 WORKER_START_TIMEOUT_S = 120.0  # includes the workload's own preparation (a target's reference run)
@@ -27,10 +28,13 @@ def start_worker(
     timeout: float = WORKER_START_TIMEOUT_S,
     baseline: bool = False,
     target: dict[str, Any] | None = None,
+    *,
+    python: Interpreter | None = None,
 ) -> tuple[Child, dict[str, Any]]:
-    """A ready worker for ``case`` and its ``ready`` message (start-up time, memory before the executor)."""
-    argv = python_argv("bench.worker", case.worker_config(context, baseline, target))
-    child = Child(argv, f"the worker of {case.id}")
+    """A ready worker for ``case`` (under ``python``, else the harness's interpreter) and its ``ready`` message."""
+    config = case.worker_config(context, baseline, target)
+    argv = python_argv("bench.worker", config, python=python.command if python else None)
+    child = Child(argv, f"the worker of {case.id}", python.env if python else None)
     try:
         ready = child.receive(timeout)
     except ChildError as exc:

@@ -27,7 +27,8 @@ from ..errors import UserError
 from ..results import load_run, resolve, sizes_of
 from ..server import HOST
 from ..worker.executors import info, missing_requirements, registry
-from . import targets
+from . import interpreters, targets
+from .interpreters import Interpreter
 
 TARGET_ROUND_S = 0.5  # a user function's sequential round, unless --tasks or --round-seconds say otherwise
 TARGET_ROUND_S_QUICK = 0.1
@@ -48,6 +49,7 @@ class RunConfig:
     rounds: int = 5
     warmup: int = 1
     warmup_seconds: float = 3.0
+    warmup_limit: float = 20.0  # ... and on until the rounds settle, at most this long
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
     interval: float = 0.05
@@ -62,6 +64,11 @@ class RunConfig:
     sizes_from: str | None = None
     explicit_sizes: list[str] = field(default_factory=list)  # workloads whose size option was given
     calibrated: dict[str, int] = field(default_factory=dict)
+    pythons: list[Interpreter] = field(default_factory=list)  # --python: every case runs under each, interleaved
+
+    def python(self, label: str) -> Interpreter | None:
+        """The interpreter a case's label names; None for the harness's own (a run without --python)."""
+        return next((python for python in self.pythons if python.label == label), None) if label else None
 
     def workload(self, name: str) -> type[Workload]:
         """The class of a workload of this run, built in or a user's target."""
@@ -82,7 +89,7 @@ class RunConfig:
         return {name: self.workload(name).facts(self.values[name]) for name in self.workloads}
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "pythons": [python.label for python in self.pythons]}
 
 
 def cpu_ladder(usable: int) -> list[int]:
@@ -110,8 +117,18 @@ def resolve_values(
     return values
 
 
-def check_executors(names: list[str]) -> None:
-    """UserError for an executor asked for by name that cannot run here."""
+def check_executors(names: list[str], pythons: list[Interpreter] | None = None) -> None:
+    """UserError for an executor asked for by name that cannot run here (under none of ``pythons``)."""
+    if pythons:
+        for name in names:
+            executor = info(name)
+            if all(
+                python.missing(executor.requires)
+                or (python.facts.get("free_threaded_build") and not executor.free_threaded)
+                for python in pythons
+            ):
+                raise UserError(f"executor {name!r} cannot run under any interpreter of --python (see bench list)")
+        return
     for name in names:
         missing = missing_requirements(name)
         if missing:
@@ -159,7 +176,7 @@ def build(options: dict[str, Any]) -> RunConfig:
     chosen = options.get("workloads") or [name for name, w in builtin.items() if not w.hidden]
     explicit = options.get("executors") is not None
     executors = options.get("executors") or list(registry())
-    if explicit:
+    if explicit and not options.get("python"):
         check_executors(executors)
     quick = bool(options.get("quick"))
     results = options.get("results") or "results"
@@ -202,13 +219,21 @@ def build(options: dict[str, Any]) -> RunConfig:
     )
     if quick:
         config.warmup_seconds = 0.0
-    for name in ("rounds", "warmup", "warmup_seconds", "passes", "seed", "interval", "max_processes"):
+        config.warmup_limit = 2.0
+    for name in ("rounds", "warmup", "warmup_seconds", "warmup_limit", "passes", "seed", "interval", "max_processes"):
         if options.get(name) is not None:
             setattr(config, name, options[name])
     config.round_seconds = options.get("round_seconds")
     config.sizes_from = options.get("sizes_from")
     if config.server_port and config.needs_server:
         check_port_free(config.server_port)
+    if options.get("python"):  # last: it may take a while to make an environment, so every quick check comes first
+        envs = Path(options["python_envs"]) if options.get("python_envs") else None
+        if envs is not None:
+            check_results_folder(str(envs), "--python-envs")
+        config.pythons = interpreters.resolve(options["python"], envs)
+        if explicit:
+            check_executors(executors, config.pythons)
     return config
 
 

@@ -14,8 +14,12 @@ import workloads
 from .matrix import BASELINE, Case
 from .rounds import Rounds
 
-CV_LIMIT = 0.05  # a case whose rounds vary more than this is marked unstable
+CV_LIMIT = 0.05  # a case whose rounds (a paired case: whose paired ratios) vary more than this is marked unstable
 BACKGROUND_LIMIT_CORES = 0.10  # ... or whose machine had this much other load
+
+
+def _cv(values: list[float]) -> float:
+    return statistics.stdev(values) / statistics.mean(values) if len(values) > 1 else 0.0
 
 
 def _median_of(dicts: list[dict[str, float]]) -> dict[str, float]:
@@ -32,7 +36,7 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
         "throughput_unit": facts["unit"],
         "verified": all(m.get("verified") for m in messages),
         "worker_round_s_median": statistics.median(float(m["worker_s"]) for m in messages),
-        "cv": statistics.stdev(data) / statistics.mean(data) if len(data) > 1 else 0.0,
+        "cv": _cv(data),
     }
     if rounds.paired:
         base = rounds.baseline_s[-measured:]
@@ -40,6 +44,7 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
         figures.update(
             speedup=statistics.median(ratios),
             speedup_rounds=ratios,
+            ratio_cv=_cv(ratios),
             baseline_s=base,
             speedup_basis="paired: a sequential round right before or after each round, alternately",
         )
@@ -64,10 +69,27 @@ def memory_per_unit(ready: dict[str, Any], sampled: dict[str, Any], units: int) 
 
 
 def unstable_reasons(extra: dict[str, Any]) -> list[str]:
-    """Why this case's figures deserve less trust; empty when none."""
+    """Why this case's figures deserve less trust; empty when none.
+
+    A paired case is judged on its paired ratios, not on its round times: the machine's speed
+    phases move a round and its baseline together, and the speedup (a ratio) is what it reports.
+    Its times may vary (a slow phase) while every ratio agrees; warning about that on every
+    processes case taught users to ignore warnings.
+    """
     reasons = []
-    if extra.get("cv", 0.0) > CV_LIMIT:
+    if "ratio_cv" in extra:
+        if extra["ratio_cv"] > CV_LIMIT:
+            reasons.append(f"paired ratios vary by {extra['ratio_cv']:.0%} (CV over {CV_LIMIT:.0%})")
+    elif extra.get("cv", 0.0) > CV_LIMIT:
         reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
+    if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
+        reasons.append(
+            "the GIL came back on at run time (an extension module turned it on)"
+            if extra.get("gil_enabled")
+            else "the GIL was off although PYTHON_GIL=1 asked for it"
+        )
+    if extra.get("warmup_settled") is False:
+        reasons.append(f"warm-up did not settle within {extra.get('warmup_s', 0.0):.0f} s (--warmup-limit)")
     if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
         reasons.append(
             f"other processes used {extra['background_cores']:.2f} cores (over {BACKGROUND_LIMIT_CORES:.2f})"

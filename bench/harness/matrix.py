@@ -1,10 +1,17 @@
-"""The matrix: which cases a run holds, each with its parameters or the reason it is skipped."""
+"""The matrix: which cases a run holds, each with its parameters or the reason it is skipped.
+
+With several interpreters (``--python``), each case runs under every one of
+them back to back, in an order that alternates from one case to the next (A B,
+then B A: ABBA over consecutive cases), so no interpreter is always first, and a
+drift of the machine's speed, or its phases, favour none. Several passes
+shuffle the cases, never the interpreters of a case apart.
+"""
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import workloads
@@ -12,6 +19,7 @@ import workloads
 from .. import machine
 from ..worker.executors import ExecutorInfo, info, missing_requirements
 from .config import RunConfig
+from .interpreters import Interpreter
 
 BASELINE = "sequential"  # the executor every paired speedup is measured against
 
@@ -25,10 +33,14 @@ class Case:
     pass_index: int = 0
     skip: str | None = None
     paired: bool = False  # each round has a sequential round beside it (the workload is judged that way)
+    python: str = ""  # the interpreter's label under --python; empty: the harness's own
 
     @property
     def id(self) -> str:
-        return f"{self.workload}-{self.executor}-w{self.workers}" + (f"-p{self.pass_index}" if self.pass_index else "")
+        python = f"-{self.python}" if self.python else ""
+        return f"{self.workload}-{self.executor}-w{self.workers}{python}" + (
+            f"-p{self.pass_index}" if self.pass_index else ""
+        )
 
     @property
     def params(self) -> dict[str, Any]:
@@ -38,6 +50,7 @@ class Case:
             "executor": self.executor,
             "workers": self.workers,
             **dict(self.values),
+            **({"python": self.python} if self.python else {}),
             "pass": self.pass_index,
         }
 
@@ -58,14 +71,22 @@ class Case:
         )
 
 
-def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload, executor: ExecutorInfo) -> str | None:
+def skip_reason(
+    config: RunConfig,
+    case: Case,
+    instance: workloads.Workload,
+    executor: ExecutorInfo,
+    python: Interpreter | None = None,
+) -> str | None:
     if case.executor == BASELINE and case.workers > 1:
         return f"{BASELINE} runs one unit at a time: it is measured at workers=1 only"
-    missing = missing_requirements(case.executor)
+    missing = missing_requirements(case.executor) if python is None else python.missing(executor.requires)
+    where = f" under {python.label}" if python else ""
     if missing:
-        return f"{case.executor} needs {', '.join(missing)}, which is not installed"
-    if machine.free_threaded_build() and not executor.free_threaded:
-        return f"{case.executor} does not support free-threaded Python builds"
+        return f"{case.executor} needs {', '.join(missing)}, which is not installed{where}"
+    free_threaded = machine.free_threaded_build() if python is None else bool(python.facts.get("free_threaded_build"))
+    if free_threaded and not executor.free_threaded:
+        return f"{case.executor} does not support free-threaded Python builds{where}"
     if executor.unit == "process" and instance.units() > config.max_processes:
         return (
             f"{case.executor}: {instance.units()} worker processes are over the cap of {config.max_processes} "
@@ -74,26 +95,44 @@ def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload, exe
     return instance.skip_reason(case.executor, executor.style)
 
 
+def _group(config: RunConfig, workload: str, workers: int, executor: str, values: tuple[Any, ...]) -> list[Case]:
+    """One case under every interpreter of the run (or the harness's own), in --python's order."""
+    cls = config.workload(workload)
+    executor_info = info(executor)
+    paired = cls.judged_by == workloads.PAIRED and executor != BASELINE
+    instance = cls(workers, dict(values), {})
+    group = []
+    pythons: list[Interpreter | None] = [*config.pythons] or [None]
+    for python in pythons:
+        case = Case(workload, executor, workers, values, python=python.label if python else "")
+        skip = skip_reason(config, case, instance, executor_info, python)
+        group.append(replace(case, skip=skip, paired=paired))
+    return group
+
+
+def interleave(groups: list[list[Case]], pass_index: int = 0) -> list[Case]:
+    """The groups one after another, each group's interpreters in alternating order: A B, B A, A B, ..."""
+    cases: list[Case] = []
+    for position, group in enumerate(groups):
+        ordered = group if position % 2 == 0 else group[::-1]
+        cases += [replace(case, pass_index=pass_index) for case in ordered]
+    return cases
+
+
 def build(config: RunConfig) -> list[Case]:
     """Every case of the run, pass by pass, each pass in its own seeded shuffled order."""
-    one_pass: list[Case] = []
-    executors = {name: info(name) for name in config.executors}
-    for workload in config.workloads:
-        cls = config.workload(workload)
-        values = tuple(sorted(config.values[workload].items()))
-        for workers in config.ladder(workload):
-            for executor, executor_info in executors.items():
-                case = Case(workload, executor, workers, values)
-                instance = cls(workers, dict(values), {})
-                paired = cls.judged_by == workloads.PAIRED and executor != BASELINE
-                skip = skip_reason(config, case, instance, executor_info)
-                one_pass.append(Case(workload, executor, workers, values, skip=skip, paired=paired))
+    groups = [
+        _group(config, workload, workers, executor, tuple(sorted(config.values[workload].items())))
+        for workload in config.workloads
+        for workers in config.ladder(workload)
+        for executor in config.executors
+    ]
     if config.passes == 1:
-        return one_pass
+        return interleave(groups)
     rng = random.Random(config.seed)
     cases: list[Case] = []
     for index in range(config.passes):
-        order = one_pass[:]
+        order = groups[:]
         rng.shuffle(order)
-        cases += [Case(c.workload, c.executor, c.workers, c.values, index, c.skip, c.paired) for c in order]
+        cases += interleave(order, index)
     return cases

@@ -109,6 +109,14 @@ def workload_list(text: str) -> list[str]:
     return list(dict.fromkeys(workload_item(item) for item in items))
 
 
+def python_list(text: str) -> list[str]:
+    """'3.11,3.13,/opt/py/bin/python3.14t' -> each as given (found and checked when the run is configured)."""
+    items = [part.strip() for part in str(text).split(",") if part.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError("give one or more interpreters: versions like 3.13, or paths")
+    return list(dict.fromkeys(items))
+
+
 def _executor_names() -> list[str]:
     from bench.worker.executors import registry
 
@@ -166,12 +174,35 @@ def run_options() -> list[Option]:
             str,
             "TARGET",
         ),
+        Option(
+            "python",
+            "interpreters to run every case under, side by side in this run: versions (3.13, 3.14t: "
+            "pythonX.Y on PATH, then pyenv's) or paths; each gets a cached environment with what a worker "
+            "needs, unless it has it already; a free-threaded one runs twice, PYTHON_GIL=0 and =1 "
+            "(default: the harness's own interpreter)",
+            python_list,
+            "LIST",
+        ),
+        Option(
+            "python-envs",
+            "folder of the --python interpreters' environments (default: ~/.cache/concurrency-bench/envs)",
+            str,
+            "DIR",
+        ),
         Option("rounds", "measured rounds per case (default: 5)", positive_int, "N"),
         Option("warmup", "warm-up rounds per case, not measured (default: 1)", count, "N"),
         Option(
             "warmup-seconds",
             "... and warm up for at least this long: a fresh process runs slower for its first seconds "
             "(default: 3s; --quick: 0s)",
+            duration,
+            "DURATION",
+        ),
+        Option(
+            "warmup-limit",
+            "... then on until the rounds settle (the median of the last 3 no more than 5%% below that of the "
+            "3 before; their baselines and paired ratios too), but at most this long; a case that never "
+            "settles is marked unstable; 0s: no settling (default: 20s; --quick: 2s)",
             duration,
             "DURATION",
         ),

@@ -5,18 +5,53 @@ worker run one round of the workload sequentially (``baseline``), alternately
 just before and just after, so every measured round has a baseline round right
 beside it, in the same process, and speedups are ratios paired in time
 (DESIGN decision 7).
+
+Warm-up ends in a steady state, not after a fixed time (DESIGN decision 11):
+untimed rounds, with their baselines, go on until the last few have settled.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from .child import Child
 from .client import CaseFailed, run_round
 
 FIRST_ROUND_TIMEOUT_S = 120.0
+SETTLE_WINDOW = 3  # the median of the last this many warm-up rounds ...
+SETTLE_TOLERANCE = 0.05  # ... no more than 5% below that of the window before (figures.CV_LIMIT): no longer warming
+
+
+def settled(values: Sequence[float], two_sided: bool = False) -> bool:
+    """Whether a series of round figures has stopped moving: its last window's median against the window before.
+
+    Times must no longer be falling (``two_sided``: paired ratios must no longer move either way).
+    Medians of windows, not the spread of single rounds: a noisy machine would never show a tight
+    window, and the noise is judged afterwards (figures.unstable_reasons); a warm-up only has to
+    outlast the slow start. A fresh process here runs slow for its first seconds, and a processes
+    case's first rounds were still ~48% slow after a 3 s warm-up: the end of the warm-up is read
+    from the rounds themselves. A plateau of slow rounds cannot be told from its future end, so
+    two windows are always needed.
+    """
+    if len(values) < 2 * SETTLE_WINDOW:
+        return False
+    last = statistics.median(values[-SETTLE_WINDOW:])
+    before = statistics.median(values[-2 * SETTLE_WINDOW : -SETTLE_WINDOW])
+    if last <= 0 or before <= 0:
+        return False
+    change = last / before - 1
+    return abs(change) <= SETTLE_TOLERANCE if two_sided else change >= -SETTLE_TOLERANCE
+
+
+class Warmup(NamedTuple):
+    """What a warm-up did: rounds run, seconds spent, and whether its rounds settled before the limit."""
+
+    rounds: int
+    seconds: float
+    settled: bool | None  # None: no settling was asked for (a limit no longer than the minimum)
 
 
 class Rounds:
@@ -67,19 +102,35 @@ class Rounds:
             self._baseline_round()
             self.mark()
 
-    def warm_up(self, rounds: int, seconds: float) -> int:
-        """Untimed rounds until ``rounds`` are done and ``seconds`` have passed; how many ran.
+    def steady(self, since: int = 0) -> bool:
+        """Whether the rounds from ``since`` on have settled: their times, and for a paired case its baseline
+        rounds (measured too, in the same process) and the paired ratios."""
+        times = [end - start for start, end in self.windows[since:]]
+        if not self.paired:
+            return settled(times)
+        base = self.baseline_s[since:]
+        ratios = [b / c for b, c in zip(base, times, strict=False) if c > 0]
+        return settled(times) and settled(base) and settled(ratios, two_sided=True)
 
-        By time, not only by count: a fresh process here ran the countdown up to 35% slower
-        for its first 1-3 s (a per-process effect: a new process starts slow again).
+    def warm_up(self, rounds: int, seconds: float, limit: float = 0.0) -> Warmup:
+        """Untimed rounds until ``rounds`` are done, ``seconds`` have passed and the rounds have settled.
+
+        By time as well as by count: a fresh process here ran the countdown up to 35% slower for
+        its first 1-3 s. Until settled (``steady``), but never past ``limit`` seconds (at least
+        ``seconds``): a machine in a noisy phase may never settle, and the case then says so.
         """
         started, done = time.perf_counter(), 0
-        while done < rounds or time.perf_counter() - started < seconds:
+        since = len(self.windows)
+        settling = limit > seconds
+        while True:
+            elapsed = time.perf_counter() - started
+            enough = done >= rounds and elapsed >= seconds
+            if enough and (not settling or self.steady(since) or elapsed >= limit):
+                return Warmup(done, elapsed, self.steady(since) if settling else None)
             self.before()
             self.run()
             self.after()
             done += 1
-        return done
 
     def run(self) -> None:
         """pedantic's target: one round, timed by pytest-benchmark."""

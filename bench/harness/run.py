@@ -29,10 +29,25 @@ from .child import Child
 from .client import CaseFailed, start_worker
 from .config import RunConfig
 from .figures import case_figures, memory_per_unit, unstable_reasons
+from .interpreters import Interpreter, expects_gil
 from .matrix import Case
 from .rounds import Rounds
 from .sampler import Sampler, summarize
 from .server_handle import ServerHandle
+
+
+def gil_state(ready: dict[str, Any], messages: list[dict[str, Any]], python: Interpreter | None) -> dict[str, Any]:
+    """Whether the worker's GIL was on (at start or after any round), and whether it should have been.
+
+    On a free-threaded build an extension module can turn the GIL back on at run time, and
+    PYTHON_GIL=1 turns it on for the whole process: the worker says what it saw, every round.
+    """
+    readings = [message["gil_enabled"] for message in [ready, *messages] if "gil_enabled" in message]
+    if not readings:
+        return {}
+    expected = python.expects_gil if python is not None else expects_gil(machine.free_threaded_build(), os.environ)
+    differed = any(reading != expected for reading in readings)
+    return {"gil_enabled": not expected if differed else expected, "gil_expected": expected}
 
 
 class Run:
@@ -63,6 +78,7 @@ class Run:
             "config": self.config.as_dict(),
             "workloads": self.facts,
             "executors": {name: info(name).facts() for name in self.config.executors},
+            "pythons": [python.record() for python in self.config.pythons],
         }
         return {
             "machine_info": machine_info,
@@ -96,13 +112,14 @@ class Run:
             boot = time.perf_counter()
             paired = case.paired and self.config.pairing
             target = self.config.targets.get(case.workload)
-            child, ready = start_worker(case, context, baseline=paired, target=target)
+            python = self.config.python(case.python)
+            child, ready = start_worker(case, context, baseline=paired, target=target, python=python)
             boot_s = time.perf_counter() - boot
             if self.config.sampling:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
-            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
+            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds, self.config.warmup_limit)
             if self.server is not None and facts["needs_server"]:
                 self.server.stats(reset=True)  # count the measured rounds only
             benchmark.pedantic(
@@ -114,10 +131,13 @@ class Run:
                 startup_s=ready["startup_s"],
                 prepare_s=ready.get("prepare_s"),
                 worker_boot_s=boot_s,
-                warmup_rounds=warmed,
+                warmup_rounds=warmed.rounds,
+                warmup_s=warmed.seconds,
+                warmup_settled=warmed.settled,
                 watched_modules=ready.get("watched_modules", []),
             )
             extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
+            extra.update(gil_state(ready, rounds.messages, python))
             extra["unstable"] = unstable_reasons(extra)
             benchmark.extra_info.update(extra)
         except CaseFailed as exc:

@@ -23,6 +23,7 @@ import psutil
 
 TREE_REFRESH_TICKS = 10  # look for new descendants every this many ticks (it scans /proc)
 FULL_EVERY_TICKS = 5  # memory, threads and context switches (the costly reads) every 5th tick and at marks
+RSS_STEP = 256 * 1024  # ... and a process's PSS/USS (smaps_rollup, costly) again only once its RSS moved this much
 MIN_WALL_S = 0.5  # measured time below which the background load is not estimated (10 ms ticks)
 
 
@@ -69,6 +70,7 @@ class Sampler:
         self._thread: threading.Thread | None = None
         self._procs: list[psutil.Process] = []
         self._last: dict[int, tuple[float, int]] = {}  # pid -> (cpu, ctx): the dead keep counting
+        self._memory_of: dict[int, tuple[int, int, int]] = {}  # pid -> (RSS, USS, PSS) at its last full read
         self._server = psutil.Process(self.server_pid) if self.server_pid else None
         self._harness = psutil.Process(os.getpid())
         self._count = 0
@@ -78,18 +80,34 @@ class Sampler:
 
     def mark(self) -> None:
         """Sample everything now, from the caller's thread: at round edges, outside the timing."""
-        self.sample(full=True)
+        self.sample(full=True, exact=True)
 
-    def sample(self, full: bool = False) -> Tick:
+    def sample(self, full: bool = False, exact: bool = False) -> Tick:
         """Take one tick and keep it (in time order, whichever thread calls)."""
         with self._lock:
             cpu_before = time.thread_time()
-            tick = self._sample(full or self._count % FULL_EVERY_TICKS == 0)
+            tick = self._sample(full or self._count % FULL_EVERY_TICKS == 0, exact)
             self.ticks.append(tick)
             self.cpu_s += time.thread_time() - cpu_before
             return tick
 
-    def _sample(self, full: bool) -> Tick:
+    def _memory(self, proc: psutil.Process, rss: int, exact: bool) -> tuple[int, int]:
+        """(USS, PSS) of ``proc``: read again only at marks (``exact``) or once its RSS moved by RSS_STEP.
+
+        Reading them walks the process's page tables (smaps_rollup), by far the costliest read of
+        a sample (``python tools/speedup_gap.py --sampler-cost``). While a case uses every core,
+        that CPU comes out of the case's own rounds (issue 10: the processes speedup at workers =
+        cores), so the reads between marks are skipped while the cheap RSS says the memory has
+        not moved.
+        """
+        known = self._memory_of.get(proc.pid)
+        if exact or known is None or abs(rss - known[0]) >= RSS_STEP:
+            memory = proc.memory_full_info()
+            known = (rss, memory.uss, getattr(memory, "pss", 0))
+            self._memory_of[proc.pid] = known
+        return known[1], known[2]
+
+    def _sample(self, full: bool, exact: bool = False) -> Tick:
         if self._count % TREE_REFRESH_TICKS == 0:
             self._procs = self.tree()
         self._count += 1
@@ -103,10 +121,9 @@ class Sampler:
                         counts = proc.num_ctx_switches()
                         switches = counts.voluntary + counts.involuntary
                         threads += proc.num_threads()
-                        rss += proc.memory_info().rss
-                        memory = proc.memory_full_info()
-                        uss += memory.uss
-                        pss += getattr(memory, "pss", 0)
+                        own_rss = proc.memory_info().rss
+                        own_uss, own_pss = self._memory(proc, own_rss, exact)
+                        rss, uss, pss = rss + own_rss, uss + own_uss, pss + own_pss
                 self._last[proc.pid] = (cpu, switches)
             except psutil.Error:
                 pass  # gone since the last refresh: its last counts stay in _last
@@ -161,7 +178,14 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
         return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
 
     wall = sum(end - start for start, end in windows)
-    tree_cpu = over_windows(np.array([tick.tree_cpu for tick in ticks]))
+    tree_series = np.array([tick.tree_cpu for tick in ticks])
+    tree_cpu = over_windows(tree_series)
+    # Per round too (marks bracket each round exactly): compare's paired figure, resampled like the rounds.
+    cores_rounds = [
+        float(np.interp(end, t, tree_series) - np.interp(start, t, tree_series)) / (end - start)
+        for start, end in windows
+        if end > start
+    ]
     server_cpu = over_windows(np.array([tick.server_cpu for tick in ticks]))
     harness_cpu = over_windows(np.array([tick.harness_cpu for tick in ticks]))
     machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
@@ -197,6 +221,7 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
     return {
         "effective_cores": tree_cpu / wall,
+        "effective_cores_rounds": [round(value, 4) for value in cores_rounds],
         # The kernel counts in 10 ms ticks: over short rounds a core can read above 100%; it cannot be.
         "per_core_mean": [round(min(100.0, busy / wall * 100), 1) for busy in machine_busy],
         "machine_busy_cores": min(float(len(machine_busy)), sum(machine_busy) / wall),

@@ -6,8 +6,12 @@ Three checks, each against a stated target:
   interleaved ABBA, as a ratio of medians; and the sampler's own CPU use;
 - server headroom: the local server's CPU and its own handling time per request
   at the http concurrencies, beside the clients' latency and the ideal time.
-The table is printed and saved as JSON (pytest-benchmark's format, like any run,
-named ``selfcheck_<time>.json`` so it is never taken for the newest run).
+Each target is judged on an interval where the data give one: met only when the
+whole interval is on the target's side, NOT MET when all of it is beyond, and
+"not shown" when it crosses the target (a point estimate on either side is then
+noise, not a result). The table is printed and saved as JSON (pytest-benchmark's
+format, like any run, named ``selfcheck_<time>.json`` so it is never taken for the
+newest run).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pytest_benchmark.utils import get_machine_id
 from .. import machine
 from ..errors import UserError
 from ..results import storage_root, write_json_atomic
-from ..stats import bootstrap_ratio
+from ..stats import MET, NOT_MET, NOT_SHOWN, against_target, median_interval
 from .client import CaseFailed, run_round, start_worker
 from .config import check_results_folder
 from .matrix import Case
@@ -62,6 +66,17 @@ def entry(check: str, params: dict[str, Any], data: list[float], extra: dict[str
     }
 
 
+MIN_FOR_INTERVAL = 3  # fewer values than this give no interval worth the name
+
+
+def median_ci(values: list[float]) -> list[float] | None:
+    """[low, high] of the median's 95% interval (bootstrap of these values), or None when too few."""
+    if len(values) < MIN_FOR_INTERVAL:
+        return None
+    _, low, high = median_interval([values])
+    return [low, high]
+
+
 def percentile(data: list[float], q: int) -> float:
     return statistics.quantiles(data, n=100, method="inclusive")[q - 1] if len(data) > 1 else data[0]
 
@@ -83,6 +98,7 @@ def check_roundtrip(rounds: int) -> dict[str, Any]:
         child.stop()
     extra = {
         "median_ms": statistics.median(data) * 1e3,
+        "median_ms_ci95": median_ci([value * 1e3 for value in data]),
         "p99_ms": percentile(data, 99) * 1e3,
         "worker_median_ms": statistics.median(inside) * 1e3,
     }
@@ -90,7 +106,11 @@ def check_roundtrip(rounds: int) -> dict[str, Any]:
 
 
 def check_sampler(executor: str, n: int, pairs: int, interval: float) -> list[dict[str, Any]]:
-    """The same cpu case with sampling on and off, interleaved ABBA so drift cancels."""
+    """The same cpu case with sampling on and off, interleaved ABBA so drift cancels.
+
+    Each pair's on/off ratio is paired in time (its two rounds are adjacent); their median and its
+    interval say what the sampler costs.
+    """
     case = Case("cpu", executor, 2, (("n", n), ("tasks", 0)))
     child, _ = start_worker(case, {})
     on: list[float] = []
@@ -113,13 +133,16 @@ def check_sampler(executor: str, n: int, pairs: int, interval: float) -> list[di
                 (on if sampling else off).append(took)
     finally:
         child.stop()
-    import numpy as np
-
-    ratio = statistics.median(on) / statistics.median(off)
-    low, high = bootstrap_ratio(np.array(off), np.array(on))
+    ratios = [a / b for a, b in zip(on, off, strict=True)]
     cpu_pct = sampler_cpu / sampler_wall * 100
     params = {"workload": "cpu", "executor": executor, "workers": 2, "n": n}
-    shared = {"ratio_on_off": ratio, "ratio_ci95": [low, high], "sampler_cpu_pct": cpu_pct, "interval_s": interval}
+    shared = {
+        "ratio_on_off": statistics.median(ratios),
+        "ratio_ci95": median_ci(ratios),
+        "pair_ratios": ratios,
+        "sampler_cpu_pct": cpu_pct,
+        "interval_s": interval,
+    }
     return [
         entry(f"sampler-{executor}-on", {**params, "sampling": True}, on, shared),
         entry(f"sampler-{executor}-off", {**params, "sampling": False}, off, shared),
@@ -156,6 +179,7 @@ def check_server(
     ideal = -(-requests // workers) * latency
     extra = {
         "vs_ideal": statistics.median(data) / ideal,
+        "vs_ideal_ci95": median_ci([value / ideal for value in data]),
         "ideal_s": ideal,
         "server_cores": figures.get("server_cores"),
         "server_overhead_ms": served["overhead_ms"],
@@ -206,64 +230,73 @@ def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argpars
     return args
 
 
-def verdicts(entries: list[dict[str, Any]]) -> list[tuple[str, float, str, bool]]:
-    """(what, measured, target, met) for each target."""
-    rows: list[tuple[str, float, str, bool]] = []
+Row = tuple[str, float, list[float] | None, str, str]  # what, measured, its 95% CI, target, verdict
+REPORTED = "(reported)"
+
+
+def judged(what: str, value: float, ci: list[float] | None, target: float, at_most: bool = True) -> Row:
+    """One target row: judged on the interval where there is one, else on the measured point (said so)."""
+    sign = "<=" if at_most else ">="
+    if ci is not None:
+        return (what, value, ci, f"{sign} {target:g}", against_target(ci[0], ci[1], target, at_most=at_most))
+    met = value <= target if at_most else value >= target
+    return (what, value, None, f"{sign} {target:g}", (MET if met else NOT_MET) + " (a single value)")
+
+
+def verdicts(entries: list[dict[str, Any]]) -> list[Row]:
+    """(what, measured, interval, target, verdict) for each target, and the figures only reported."""
+    rows: list[Row] = []
     for item in entries:
         extra, check = item["extra_info"], item["param"]
         if check == "noop-roundtrip":
-            rows.append(("no-op round trip, median ms", extra["median_ms"], "<= 1.0", extra["median_ms"] <= 1.0))
-            rows.append(("no-op round trip, p99 ms", extra["p99_ms"], "(reported)", True))
+            rows.append(judged("no-op round trip, median ms", extra["median_ms"], extra.get("median_ms_ci95"), 1.0))
+            rows.append(("no-op round trip, p99 ms", extra["p99_ms"], None, REPORTED, ""))
         elif check.endswith("-on"):
             executor = item["params"]["executor"]
-            low, high = extra["ratio_ci95"]
-            rows.append(
-                (
-                    f"sampler on/off ratio, {executor} w2 (95% CI {low:.3f}-{high:.3f})",
-                    extra["ratio_on_off"],
-                    "<= 1.02",
-                    extra["ratio_on_off"] <= TARGETS["sampler_ratio"],
-                )
+            ci = extra.get("ratio_ci95")
+            what = (
+                f"sampler on/off ratio, {executor} w2 (median of {len(extra.get('pair_ratios') or [])} paired ratios)"
             )
+            if ci is None:
+                target = f"<= {TARGETS['sampler_ratio']:g}"
+                rows.append((what, extra["ratio_on_off"], None, target, NOT_SHOWN + " (too few pairs: --pairs 20)"))
+            else:
+                rows.append(judged(what, extra["ratio_on_off"], ci, TARGETS["sampler_ratio"]))
             rows.append(
-                (
-                    f"sampler CPU, % of a core ({executor})",
-                    extra["sampler_cpu_pct"],
-                    "<= 3",
-                    extra["sampler_cpu_pct"] <= TARGETS["sampler_cpu_pct"],
+                judged(
+                    f"sampler CPU, % of a core ({executor})", extra["sampler_cpu_pct"], None, TARGETS["sampler_cpu_pct"]
                 )
             )
         elif check.startswith("server-"):
             workers = item["params"]["workers"]
-            target = TARGETS["http_vs_ideal_at_50"] if workers == 50 else None
-            rows.append(
-                (
-                    f"http {check[7:]}: measured/ideal",
-                    extra["vs_ideal"],
-                    f"<= {target}" if target else "(reported)",
-                    target is None or extra["vs_ideal"] <= target,
+            name = f"http {check[7:]}"
+            if workers == 50:
+                rows.append(
+                    judged(
+                        f"{name}: measured/ideal",
+                        extra["vs_ideal"],
+                        extra.get("vs_ideal_ci95"),
+                        TARGETS["http_vs_ideal_at_50"],
+                    )
                 )
-            )
+            else:
+                rows.append((f"{name}: measured/ideal", extra["vs_ideal"], extra.get("vs_ideal_ci95"), REPORTED, ""))
             cores = extra["server_cores"] or 0.0
-            rows.append((f"http {check[7:]}: server cores", cores, "< 0.5", cores < TARGETS["server_cores"]))
+            rows.append(judged(f"{name}: server cores", cores, None, TARGETS["server_cores"]))
             rows.append(
-                (
-                    f"http {check[7:]}: server's own ms per request, p99",
-                    extra["server_overhead_ms"]["p99"],
-                    "(reported)",
-                    True,
-                )
+                (f"{name}: server's own ms per request, p99", extra["server_overhead_ms"]["p99"], None, REPORTED, "")
             )
-            rows.append(
-                (f"http {check[7:]}: client latency ms p99", extra["client_latency_ms"]["p99"], "(reported)", True)
-            )
+            rows.append((f"{name}: client latency ms p99", extra["client_latency_ms"]["p99"], None, REPORTED, ""))
     return rows
 
 
-def text_table(rows: list[tuple[str, float, str, bool]]) -> str:
+def text_table(rows: list[Row]) -> str:
     """The verdicts as aligned text (the harness prints without pandas: see the import contracts)."""
-    cells = [("check", "measured", "target", "met")] + [(a, f"{b:.3f}", c, str(d)) for a, b, c, d in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    cells = [("check", "measured", "95% CI", "target", "verdict")] + [
+        (what, f"{value:.3f}", f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "", target, verdict)
+        for what, value, ci, target, verdict in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(5)]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells
     )

@@ -23,6 +23,7 @@ import traceback
 from typing import IO, Any
 
 from .case import Case, memory_now
+from .interpreter import gil_enabled
 
 #: Modules a worker must not load for a built-in workload: their import would be measured.
 WATCHED_MODULES = ("pandas", "matplotlib", "numpy", "pytest", "pytest_benchmark", "psutil")
@@ -67,6 +68,7 @@ def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
                 "detail": outcome.detail,
                 "amount": outcome.amount,
                 "extra": outcome.extra,
+                "gil_enabled": gil_enabled(),  # read after the round: an extension may have turned it on
             },
         )
 
@@ -120,6 +122,7 @@ def main(argv: list[str]) -> int:
             "startup_s": startup_s,
             "prepare_s": prepare_s,
             "watched_modules": watched,
+            "gil_enabled": gil_enabled(),
             **base_memory,
         },
     )

@@ -1,0 +1,260 @@
+"""Interpreters side by side, from one run of several (``--python``): what the report and the end of a run show.
+
+The interpreters of such a run ran each case back to back, in alternating order
+(``bench.harness.matrix``), so the machine's drift is shared between them and
+their round times can be compared directly: the ratio of each later interpreter's
+median round time to the first's, with an interval that resamples passes, then
+rounds (``quantities``: with one pass it cannot see process-to-process variation,
+so the difference is not called). Each interpreter's own paired speedups and
+effective cores stand beside it, and the facts each interpreter gave of itself
+(version, GIL, free-threaded build, PYTHON_GIL) head the section, with any case
+whose GIL came back on at run time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from ..stats import CONFIDENCE
+from .quantities import CORES, SPEEDUP, TIME, Quantity, groups, judge, side
+from .table import Facts, cases
+
+CASE = ["workload", "params", "executor", "workers"]
+
+
+def labels(facts: Facts) -> list[str]:
+    """The interpreters' labels, in --python's order."""
+    return [str(python.get("label")) for python in facts.pythons]
+
+
+def several(facts: Facts) -> bool:
+    return len(facts.pythons) > 1
+
+
+def reference_cases(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """The first interpreter's cases of a run of several (what the usual figures draw); the frame itself otherwise."""
+    if not several(facts) or frame.empty:
+        return frame
+    return frame[frame["python"] == labels(facts)[0]].reset_index(drop=True)
+
+
+def _cell(quantity: Quantity, case: pd.Series | None) -> str:
+    if case is None:
+        return ""
+    found = side(groups(case, quantity))
+    if math.isnan(found.value):
+        return ""
+    interval = "" if math.isnan(found.low) else f" [{quantity.show(found.low)}-{quantity.show(found.high)}]"
+    return quantity.show(found.value) + interval
+
+
+def table(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """One row per case and later interpreter: the time ratio to the first with its interval and verdict, and
+    each interpreter's own round time, speedup and effective cores (median [95% CI])."""
+    names = labels(facts)
+    rows = []
+    for key, group in frame.groupby(CASE, sort=False):
+        by_python = {str(case["python"]): case for _, case in group.iterrows()}
+        first = by_python.get(names[0])
+        for other in names[1:]:
+            later = by_python.get(other)
+            judged = judge(
+                TIME,
+                groups(first, TIME) if first is not None else [],
+                groups(later, TIME) if later is not None else [],
+            )
+            row: dict[str, Any] = dict(zip(CASE, key, strict=True))
+            row.update(
+                first=names[0],
+                other=other,
+                ratio=judged.ratio,
+                ci_low=judged.low,
+                ci_high=judged.high,
+                verdict=judged.verdict,
+                note=judged.note,
+                significant=judged.significant,
+            )
+            for name in (names[0], other):
+                case = by_python.get(name)
+                row[f"time {name}"] = _cell(TIME, case)
+                row[f"speedup {name}"] = _cell(SPEEDUP, case)
+                row[f"cores {name}"] = _cell(CORES, case)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gil_came_back(run: dict[str, Any]) -> list[str]:
+    """Cases whose worker saw the GIL in another state than its interpreter should have (PYTHON_GIL, build)."""
+    found = []
+    for entry in run["benchmarks"]:
+        extra = entry.get("extra_info") or {}
+        if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
+            state = "on" if extra.get("gil_enabled") else "off"
+            found.append(f"{entry.get('param') or entry.get('name')}: the GIL was {state} at run time")
+    return found
+
+
+def facts_rows(facts: Facts) -> list[list[str]]:
+    rows = []
+    for python in facts.pythons:
+        gil_env = ", ".join(f"{k}={v}" for k, v in (python.get("env") or {}).items()) or "-"
+        rows.append(
+            [
+                str(python.get("label")),
+                f"{python.get('implementation', '?')} {python.get('version', '?')}",
+                str(python.get("free_threaded_build")),
+                gil_env,
+                str(python.get("gil_enabled")),
+                str(python.get("base")),
+                str(python.get("environment") or "as given"),
+            ]
+        )
+    return rows
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+
+def _shown_rows(found: pd.DataFrame, brief: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one workload's table; ``brief`` leaves out each interpreter's intervals (printed text)."""
+    first, others = str(found["first"].iloc[0]), list(dict.fromkeys(found["other"]))
+    header = ["executor", "workers"]
+    for other in others:
+        header += [f"{other}/{first} time", f"{CONFIDENCE:.0%} CI", "verdict"]
+    for name in [first, *others]:
+        header += [f"{name} time (s)", f"{name} speedup", f"{name} eff. cores"]
+    rows = []
+    for (executor, workers), group in found.groupby(["executor", "workers"], sort=False):
+        row = [str(executor), str(workers)]
+        by_other = {str(r["other"]): r for _, r in group.iterrows()}
+        for other in others:
+            r = by_other.get(other)
+            if r is None or pd.isna(r["ratio"]):
+                row += ["", "", "" if r is None else str(r["verdict"])]
+                continue
+            interval = "" if pd.isna(r["ci_low"]) else f"{r['ci_low']:.3f}-{r['ci_high']:.3f}"
+            row += [f"{r['ratio']:.3f}", interval, str(r["verdict"])]
+        for name in [first, *others]:
+            source = group.iloc[0] if name == first else by_other.get(name)
+            row += [
+                str(source.get(f"{column} {name}", "")) if source is not None else ""
+                for column in ("time", "speedup", "cores")
+            ]
+        rows.append(row)
+    return header, rows
+
+
+def section(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> list[str]:
+    """The report's "Interpreters side by side" section (markdown lines); empty for a run of one interpreter."""
+    if not several(facts):
+        return []
+    found = table(frame, facts)
+    lines = [
+        "## Interpreters side by side",
+        "",
+        "Each case ran under every interpreter back to back, in alternating order (A B, then B A), so the "
+        "machine's drift is shared and round times compare directly: the ratio is each interpreter's median "
+        f"round time over {labels(facts)[0]}'s (above 1 = slower), with a {CONFIDENCE:.0%} interval over passes, "
+        "then rounds. With one pass it cannot see process-to-process variation (up to 20% here), so no time "
+        "difference is called: run with --passes 3. Speedups are each interpreter's own, paired in time.",
+        "",
+        *_markdown_table(
+            [
+                "label",
+                "interpreter",
+                "free-threaded build",
+                "environment",
+                "GIL on (as probed)",
+                "found",
+                "environment folder",
+            ],
+            facts_rows(facts),
+        ),
+        "",
+    ]
+    back = gil_came_back(run)
+    lines += ["**The GIL came back on at run time** in:", *[f"- {line}" for line in back], ""] if back else []
+    if found.empty:
+        return [*lines, "No case ran under two interpreters.", ""]
+    for (workload, params), group in found.groupby(["workload", "params"], sort=False):
+        about = facts.workload(str(workload))["description"] or params
+        header, rows = _shown_rows(group)
+        lines += [f"### {workload}" + (f": {about}" if about else ""), "", *_markdown_table(header, rows), ""]
+    lines += ["![Interpreters side by side](interpreters.png)", ""]
+    return lines
+
+
+def text(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> str:
+    """The side-by-side table as printed at the end of a run."""
+    if not several(facts):
+        return ""
+    found = table(frame, facts)
+    if found.empty:
+        return ""
+    blocks = []
+    for (workload, params), group in found.groupby(["workload", "params"], sort=False):
+        header, rows = _shown_rows(group, brief=True)
+        shown = pd.DataFrame(rows, columns=header)
+        lines = shown.to_string(index=False, justify="left").splitlines()
+        blocks.append("\n".join([f"{workload} ({params})", *[line.rstrip() for line in lines]]))
+    back = gil_came_back(run)
+    tail = ["The GIL came back on at run time in:", *back] if back else []
+    return "\n\n".join([*blocks, *(["\n".join(tail)] if tail else [])])
+
+
+def figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
+    """Each later interpreter's time ratio to the first per case, with its interval, against a line at 1.0."""
+    if not several(facts):
+        return None
+    found = table(frame, facts)
+    found = found[found["ratio"].notna()].reset_index(drop=True) if not found.empty else found
+    if found.empty:
+        return None
+    keys = found[CASE].drop_duplicates().reset_index(drop=True)
+    names = [f"{row.workload} {row.executor} w{row.workers}" for row in keys.itertuples()]
+    position = {tuple(row): i for i, row in enumerate(keys.itertuples(index=False))}
+    others = list(dict.fromkeys(found["other"]))
+    height = 1.8 + 0.3 * len(keys)
+    fig = Figure(figsize=(10, height), layout=ConstrainedLayoutEngine())
+    ax = fig.subplots()
+    step = 0.6 / max(1, len(others))
+    for k, other in enumerate(others):
+        rows = found[found["other"] == other]
+        y = np.array([position[tuple(row)] for row in rows[CASE].itertuples(index=False)], dtype=float)
+        y += (k - (len(others) - 1) / 2) * step
+        ratio, low, high = (rows[name].to_numpy(dtype=float) for name in ("ratio", "ci_low", "ci_high"))
+        has_ci = ~np.isnan(low)
+        if has_ci.any():
+            ax.errorbar(
+                ratio[has_ci],
+                y[has_ci],
+                xerr=np.vstack([ratio - low, high - ratio])[:, has_ci],
+                fmt="o",
+                capsize=3,
+                color=f"C{k}",
+                label=f"{other} / {found['first'].iloc[0]} ({CONFIDENCE:.0%} CI)",
+            )
+        if (~has_ci).any():
+            ax.plot(ratio[~has_ci], y[~has_ci], "x", color=f"C{k}", label=f"{other} (too few rounds for a CI)")
+    ax.axvline(1.0, color="grey", ls="--", label="same speed")
+    ax.set_yticks(np.arange(len(keys), dtype=float), names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"median round time / {found['first'].iloc[0]}'s (above 1 = slower)")
+    ax.set_title("Interpreters side by side, interleaved in one run", fontweight="bold")
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def printed(run: dict[str, Any]) -> str:
+    """``text`` of a saved run (empty for a run of one interpreter): what the end of a run prints."""
+    facts = Facts.of(run)
+    return text(run, cases(run, facts), facts) if several(facts) else ""

@@ -1,0 +1,169 @@
+"""A cached environment per interpreter of ``--python``: what a worker needs there, and nothing more.
+
+The harness runs once, under its own interpreter; each other interpreter only
+runs workers, so its environment holds what a worker imports: the worker code
+(``bench/__init__.py``, ``bench/worker/``, ``workloads/``, copied from the
+running harness so every interpreter runs the very same code) and the worker
+packages (gevent, aiohttp), never pandas, matplotlib or pytest. Environments
+live under a cache folder, one per interpreter and requirement list, made with
+uv when it is installed (seconds) or with ``venv`` and pip; a stamp file says
+what is in one, a lock keeps two runs from building the same one at once, and
+the worker code is copied again whenever the harness's differs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+#: What a worker imports beyond the standard library, as pyproject.toml's dependencies spell it
+#: (tests/test_interpreters.py checks that they agree). Markers are evaluated for each interpreter.
+WORKER_REQUIREMENTS = ("gevent>=24.2; implementation_name == 'cpython'", "aiohttp>=3.9")
+#: The harness's own code a worker runs: the package's import-free __init__, the worker, the workloads.
+SOURCE = Path(__file__).resolve().parents[2]
+WORKER_CODE = ("bench/__init__.py", "bench/worker", "workloads")
+STAMP = "bench-environment.json"
+INSTALL_TIMEOUT_S = 600.0
+
+
+class EnvironmentFailed(Exception):
+    """An environment could not be made; the message says which step failed and its last words."""
+
+
+def default_root() -> Path:
+    """``$XDG_CACHE_HOME/concurrency-bench/envs`` (``~/.cache/...`` by default)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "concurrency-bench" / "envs"
+
+
+def requirement_name(requirement: str) -> str:
+    """The distribution a requirement names ("gevent>=24.2; ..." -> "gevent")."""
+    name = requirement.split(";", maxsplit=1)[0].strip()
+    for stop in "<>=!~[ ":
+        name = name.split(stop)[0]
+    return name
+
+
+def code_files(source: Path = SOURCE) -> list[Path]:
+    """The worker code's files, relative to ``source``, sorted (``__pycache__`` left out)."""
+    found: list[Path] = []
+    for entry in WORKER_CODE:
+        path = source / entry
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
+        found += [file.relative_to(source) for file in files]
+    return found
+
+
+def code_digest(source: Path = SOURCE) -> str:
+    digest = hashlib.sha256()
+    for file in code_files(source):
+        digest.update(str(file).encode() + b"\0" + (source / file).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def folder_for(root: Path, base: Path, facts: dict[str, Any], requirements: tuple[str, ...]) -> Path:
+    """``<root>/<implementation>-<version>[t]-<hash>``: one folder per interpreter and requirement list."""
+    key = json.dumps([str(base.resolve()), facts.get("version"), bool(facts.get("free_threaded_build")), requirements])
+    short = hashlib.sha256(key.encode()).hexdigest()[:10]
+    flavour = "t" if facts.get("free_threaded_build") else ""
+    return root / f"{str(facts.get('implementation', 'python')).lower()}-{facts.get('version')}{flavour}-{short}"
+
+
+def _run(argv: list[str], what: str, timeout: float = INSTALL_TIMEOUT_S) -> str:
+    """Run one step of making an environment; EnvironmentFailed with its last line of output if it fails."""
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}  # an interpreter is given, never downloaded
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EnvironmentFailed(f"{what} failed: {exc}") from None
+    if done.returncode != 0:
+        lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        raise EnvironmentFailed(f"{what} failed (exit {done.returncode})" + (f": {lines[-1]}" if lines else ""))
+    return done.stdout
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (made if missing) while the block runs: one builder at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _create(base: Path, folder: Path, requirements: tuple[str, ...]) -> None:
+    """A fresh virtual environment of ``base`` in ``folder``, with ``requirements`` installed."""
+    python = folder / "bin" / "python"
+    uv = shutil.which("uv")
+    if uv:
+        _run([uv, "venv", "--quiet", "--python", str(base), str(folder)], f"uv venv with {base}")
+        if requirements:
+            _run(
+                [uv, "pip", "install", "--quiet", "--python", str(python), *requirements],
+                "installing " + ", ".join(requirements),
+            )
+        return
+    _run([str(base), "-m", "venv", str(folder)], f"{base} -m venv")
+    if requirements:
+        _run([str(python), "-m", "pip", "install", "--quiet", *requirements], "installing " + ", ".join(requirements))
+
+
+def _sync_code(folder: Path, source: Path) -> None:
+    """Copy the worker code into the environment (again, when it changed) and put it on its path."""
+    digest = code_digest(source)
+    target = folder / "worker-code"
+    stamp = target / ".digest"
+    if not (stamp.exists() and stamp.read_text() == digest):
+        shutil.rmtree(target, ignore_errors=True)
+        for file in code_files(source):
+            (target / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / file, target / file)
+        stamp.write_text(digest)
+    site = _run(
+        [str(folder / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        "finding the environment's site-packages",
+        timeout=60,
+    ).strip()
+    (Path(site) / "concurrency_bench_worker.pth").write_text(str(target) + "\n")
+
+
+def ensure(
+    base: Path,
+    facts: dict[str, Any],
+    root: Path,
+    requirements: tuple[str, ...],
+    *,
+    say: Callable[[str], None] = print,
+    source: Path = SOURCE,
+) -> Path:
+    """The python of ``base``'s environment under ``root``, made (or remade) if needed; EnvironmentFailed if not."""
+    folder = folder_for(root.absolute(), base, facts, requirements)  # absolute: its .pth names the copied code
+    wanted = {"base": str(base.resolve()), "version": facts.get("version"), "requirements": list(requirements)}
+    with _locked(folder.with_name(folder.name + ".lock")):
+        stamp = folder / STAMP
+        try:
+            current = json.loads(stamp.read_text())
+        except (OSError, ValueError):
+            current = None
+        if current != wanted or not (folder / "bin" / "python").exists():
+            say(f"Making the environment of {base} ({facts.get('version')}) in {folder}")
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                _create(base, folder, requirements)
+            except EnvironmentFailed:
+                shutil.rmtree(folder, ignore_errors=True)  # half an environment would pass for a whole one
+                raise
+            stamp.write_text(json.dumps(wanted))
+        _sync_code(folder, source)
+    return folder / "bin" / "python"
