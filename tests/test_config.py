@@ -10,7 +10,7 @@ import pytest
 
 from bench.errors import UserError
 from bench.harness import config
-from bench.worker.executors import registry
+from bench.worker.executors import defaults, registry
 
 
 @pytest.fixture
@@ -32,10 +32,11 @@ def test_cpu_ladder_doubles_up_to_twice_the_usable_cores(usable: int, ladder: li
 
 
 def test_build_fills_defaults_and_records_a_seed(tmp_path: Path) -> None:
-    """No options: the visible workloads, every executor, a seed chosen and kept in the config."""
+    """No options: the visible workloads, the default executors, a seed chosen and kept in the config."""
     made = config.build({"results": str(tmp_path)})
     assert made.workloads == ["cpu", "http", "pipeline"]
-    assert made.executors == list(registry())
+    assert made.executors == defaults() == [name for name, info in registry().items() if info.default]
+    assert {"sequential", "threads", "processes", "gevent", "asyncio", "interpreters"} == set(defaults())
     assert not made.explicit_executors
     assert isinstance(made.seed, int)
     assert made.as_dict()["seed"] == made.seed

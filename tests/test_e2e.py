@@ -16,7 +16,7 @@ from pytest_benchmark.utils import get_machine_id
 
 import workloads
 from bench import FORMAT_VERSION, __version__, machine, results
-from bench.worker.executors import registry
+from bench.worker.executors import defaults
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def test_every_executor_and_workload_was_measured(tiny_run_data: dict[str, Any])
         (b["params"]["workload"], b["params"]["executor"], b["params"]["workers"]) for b in tiny_run_data["benchmarks"]
     }
     ladders = {"cpu": (1, 2), "pipeline": (1, 2), "http": (1, 4)}
-    runnable = [e for e in registry() if not unrunnable_reason(e)]
+    runnable = [e for e in defaults() if not unrunnable_reason(e)]
     expected = {
         (w, e, n) for w in VISIBLE_WORKLOADS for e in runnable for n in ladders[w] if e != "sequential" or n == 1
     }

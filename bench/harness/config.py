@@ -26,7 +26,7 @@ from .. import machine
 from ..errors import UserError
 from ..results import load_run, resolve, sizes_of
 from ..server import HOST
-from ..worker.executors import info, missing_requirements, registry
+from ..worker.executors import defaults, info, missing_requirements
 from . import targets
 
 TARGET_ROUND_S = 0.5  # a user function's sequential round, unless --tasks or --round-seconds say otherwise
@@ -115,9 +115,10 @@ def check_executors(names: list[str]) -> None:
     for name in names:
         missing = missing_requirements(name)
         if missing:
+            how = info(name).install or f"pip install {' '.join(missing)}"
             raise UserError(
                 f"executor {name!r} needs {', '.join(missing)}, which is not installed here "
-                f"(pip install {' '.join(missing)}, or leave {name} out of --executors)"
+                f"({how}, or leave {name} out of --executors)"
             )
         if machine.free_threaded_build() and not info(name).free_threaded:
             raise UserError(f"{name} does not support free-threaded Python builds: leave it out of --executors")
@@ -158,7 +159,7 @@ def build(options: dict[str, Any]) -> RunConfig:
     builtin = workloads.load_all()
     chosen = options.get("workloads") or [name for name, w in builtin.items() if not w.hidden]
     explicit = options.get("executors") is not None
-    executors = options.get("executors") or list(registry())
+    executors = options.get("executors") or defaults()
     if explicit:
         check_executors(executors)
     quick = bool(options.get("quick"))

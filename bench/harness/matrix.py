@@ -10,7 +10,7 @@ from typing import Any
 import workloads
 
 from .. import machine
-from ..worker.executors import ExecutorInfo, info, missing_requirements
+from ..worker.executors import ExecutorInfo, info, missing_requirements, unavailable
 from .config import RunConfig
 
 BASELINE = "sequential"  # the executor every paired speedup is measured against
@@ -63,12 +63,16 @@ def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload, exe
         return f"{BASELINE} runs one unit at a time: it is measured at workers=1 only"
     missing = missing_requirements(case.executor)
     if missing:
-        return f"{case.executor} needs {', '.join(missing)}, which is not installed"
+        how = f" ({executor.install})" if executor.install else ""
+        return f"{case.executor} needs {', '.join(missing)}, which is not installed{how}"
+    why_not = unavailable(case.executor)
+    if why_not:
+        return f"{case.executor}: {why_not}"
     if machine.free_threaded_build() and not executor.free_threaded:
         return f"{case.executor} does not support free-threaded Python builds"
-    if executor.unit == "process" and instance.units() > config.max_processes:
+    if executor.whole_interpreters and instance.units() > config.max_processes:
         return (
-            f"{case.executor}: {instance.units()} worker processes are over the cap of {config.max_processes} "
+            f"{case.executor}: {instance.units()} {executor.unit}s are over the cap of {config.max_processes} "
             "(--max-processes; each is a whole interpreter)"
         )
     return instance.skip_reason(case.executor, executor.style)

@@ -116,6 +116,7 @@ class Run:
                 worker_boot_s=boot_s,
                 warmup_rounds=warmed,
                 watched_modules=ready.get("watched_modules", []),
+                executor_facts=ready.get("executor") or {},  # e.g. the start method it ran with
             )
             extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
             extra["unstable"] = unstable_reasons(extra)

@@ -23,6 +23,7 @@ import traceback
 from typing import IO, Any
 
 from .case import Case, memory_now
+from .executors import runtime_facts
 
 #: Modules a worker must not load for a built-in workload: their import would be measured.
 WATCHED_MODULES = ("pandas", "matplotlib", "numpy", "pytest", "pytest_benchmark", "psutil")
@@ -120,6 +121,7 @@ def main(argv: list[str]) -> int:
             "startup_s": startup_s,
             "prepare_s": prepare_s,
             "watched_modules": watched,
+            "executor": runtime_facts(case.executor),
             **base_memory,
         },
     )
