@@ -171,6 +171,32 @@ def memory_section(frame: pd.DataFrame) -> list[str]:
     return [*lines, *_table(["workload", "executor", "units", "KiB per added unit"], rows), ""]
 
 
+def startup_section(frame: pd.DataFrame) -> list[str]:
+    """The start-up cost of each model: the slope of the executor's start time against its units.
+
+    A slope, like memory's: what every start pays once (the forkserver, the pool's threads) is left out.
+    """
+    rows = []
+    for (workload, executor), group in frame.groupby(["workload", "executor"], sort=False):
+        known = group.dropna(subset=["units", "startup_s"])
+        if known["units"].nunique() < 2:
+            continue
+        slope = np.polyfit(known["units"].astype(float), known["startup_s"].astype(float), 1)[0]
+        span = f"{int(known['units'].min())}-{int(known['units'].max())}"
+        rows.append([str(workload), str(executor), span, f"{slope * 1e3:,.2f}"])
+    if not rows:
+        return []
+    lines = [
+        "## Start-up per unit",
+        "",
+        "Slope of the executor's start time (its threads, processes or interpreters, all made and set up before "
+        "timing) against its units, fitted over the worker counts run. Greenlets and tasks are made inside each "
+        "round, so nothing of theirs starts ahead: their cost is in the rounds.",
+        "",
+    ]
+    return [*lines, *_table(["workload", "executor", "units", "ms per added unit"], rows), ""]
+
+
 def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
     bench_run = run["machine_info"].get("bench_run", {})
     unstable = int(frame["unstable"].map(bool).sum()) if not frame.empty else 0
@@ -189,6 +215,7 @@ def index_markdown(run: dict[str, Any], frame: pd.DataFrame, shown: list[tuple[S
     partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
     lines = [f"# Report of run {name}{partial}", "", machine.describe(facts.machine), "", *_at_a_glance(run, frame)]
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
+    lines += startup_section(frame)
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)
 
