@@ -140,6 +140,8 @@ def test_setup_runs_in_every_dask_worker_and_a_case_runs_verified(tmp_path: Path
     finally:
         child.stop()
     assert ready["executor"]["cluster"] == "LocalCluster on 127.0.0.1"
+    # dask's own imports in the measured process (its scheduler and client live there), recorded with the case
+    assert set(ready["watched_modules"]) <= {"numpy", "psutil"}
     pids = log.read_text().split()
     assert len(pids) == len(set(pids)) == 3
 

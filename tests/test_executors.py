@@ -130,7 +130,7 @@ def test_executor_runs_http_verified_with_latencies(executor: str, workers: int,
 )
 # The start-method variants share processes' queue and pool code: their pipelines run in the test above.
 @pytest.mark.parametrize(
-    "executor", executor_params(leave_out=("processes-fork", "processes-forkserver", "processes-spawn"))
+    "executor", executor_params(leave_out=("dask", "processes-fork", "processes-forkserver", "processes-spawn"))
 )
 def test_pipeline_shapes(executor: str, workers: int, producers: int, consumers: int, maxsize: int) -> None:
     """Producers and consumers other than workers, unbounded and tightly bounded queues: checksums still agree."""
