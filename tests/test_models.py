@@ -199,8 +199,8 @@ def test_setup_runs_in_every_subinterpreter_and_the_worker_exits_cleanly(
 ) -> None:
     """A user's setup: once in the worker's own interpreter and once in each unit, all in one process.
 
-    The worker exits with 0 once it is done, on 3.12 too (where the process would abort at its end once a
-    subinterpreter has imported hashlib: workloads.target imports it).
+    The worker exits with 0 once it is done, on 3.12 too (which can abort at the end of a process whose
+    subinterpreters imported some C extensions: the executor ends it with os._exit).
     """
     from workloads.target import inspect_target
 

@@ -22,14 +22,15 @@ Queues are the pipe queues of ``bench.worker.pipes`` (the backport's own queues
 lose their channel on 3.12 and race on 3.13). A module that does not support
 subinterpreters (numpy, psutil, uvloop, C extensions without multi-phase init)
 fails to import inside one with its own ImportError, which fails the case with
-that message. On 3.12 the process aborts at exit once a subinterpreter has
-imported hashlib (a CPython finalisation bug): ``close`` then ends the worker
-with ``os._exit`` after everything is written (``atexit``).
+that message. On 3.12.1 a process whose subinterpreter imported hashlib before
+the main interpreter did aborts at exit (``double free``: a CPython finalisation
+bug, fixed later in 3.12); the worker imports hashlib first, but C extensions
+of users' code may do alike, so on 3.12 the executor asks the worker to end
+with ``os._exit`` once everything is written and closed (``exit_hard``).
 """
 
 from __future__ import annotations
 
-import atexit
 import importlib.abc
 import os
 import pickle
@@ -257,6 +258,8 @@ class Executor:
         if reason:
             raise RuntimeError(reason)
         self.workers = size
+        # 3.12 can abort in finalisation after subinterpreters ran (see the module's docstring).
+        self.exit_hard = sys.version_info[:2] == (3, 12)
         self._queues = [PipeQueue() for _ in range(queues)]
         boot = (list(sys.path), DENIED, pickle.dumps(setup))
         self._pool: _OwnPool | _StdlibPool = _OwnPool(size, boot) if BACKPORTED else _StdlibPool(size, boot)
@@ -269,10 +272,6 @@ class Executor:
         return {"implementation": "concurrent.futures.InterpreterPoolExecutor"}
 
     def start(self) -> None:
-        if sys.version_info[:2] == (3, 12):
-            # atexit runs its handlers last-registered first: those registered later still run, those
-            # registered earlier (logging's flush) do not, so _exit_now flushes the standard streams itself.
-            atexit.register(_exit_now)
         self._pool.start()
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
@@ -297,10 +296,3 @@ class Handle:
 
     def result(self) -> Any:
         return _result(self._future.result())
-
-
-def _exit_now() -> None:
-    """3.12 only: end the process before the interpreter's finalisation, which aborts after a subinterpreter."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    os._exit(0)
