@@ -63,6 +63,19 @@ def test_an_explicit_executor_that_is_not_installed_is_refused(monkeypatch: pyte
     with pytest.raises(UserError, match="gevent") as error:
         config.build({"executors": ["threads", "gevent"], "results": str(tmp_path)})
     assert "pip install gevent" in str(error.value)
+    monkeypatch.setattr(config, "missing_requirements", lambda name: ["distributed"] if name == "dask" else [])
+    with pytest.raises(UserError) as error:
+        config.build({"executors": ["dask"], "results": str(tmp_path)})
+    assert str(error.value) == (
+        "executor 'dask' needs distributed, which is not installed here "
+        "(pip install 'concurrency-bench[distributed]', or leave dask out of --executors)"
+    )
+
+
+def test_an_executor_this_python_cannot_run_is_skipped_not_refused(tmp_path: Path) -> None:
+    """Asked for by name, subinterpreters on 3.11 are not a mistake the user can fix: skipped, with the reason."""
+    made = config.build({"executors": ["interpreters"], "workloads": ["cpu"], "results": str(tmp_path)})
+    assert made.executors == ["interpreters"]
 
 
 def test_a_busy_server_port_is_refused(busy_port: int, tmp_path: Path) -> None:
