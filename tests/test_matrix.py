@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from conftest import unrunnable_reason
@@ -150,5 +151,13 @@ def test_the_process_cap_applies_to_every_model_whose_units_are_whole_interprete
     assert capped == {name for name, info in registry().items() if info.whole_interpreters} - {
         c.executor for c in matrix.build(make_config(workers=[4])) if c.skip
     }
-    assert {"processes", "futures-processes", "processes-spawn", "dask", "interpreters"} & capped
+    assert {"processes", "processes-fork", "processes-forkserver", "processes-spawn", "futures-processes"} <= capped
     assert "threads" not in capped
+    reasons = {c.executor: c.skip for c in matrix.build(make_config(workers=[4], max_processes=3))}
+    assert reasons["processes"] == (
+        "processes: 4 processes are over the cap of 3 (--max-processes; each is a whole interpreter)"
+    )
+    if sys.version_info >= (3, 12):  # on 3.11 they are skipped sooner, for their shared GIL
+        assert reasons["interpreters"] == (
+            "interpreters: 4 interpreters are over the cap of 3 (--max-processes; each is a whole interpreter)"
+        )

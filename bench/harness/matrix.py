@@ -71,8 +71,9 @@ def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload, exe
     if machine.free_threaded_build() and not executor.free_threaded:
         return f"{case.executor} does not support free-threaded Python builds"
     if executor.whole_interpreters and instance.units() > config.max_processes:
+        units = f"{executor.unit}es" if executor.unit.endswith("s") else f"{executor.unit}s"
         return (
-            f"{case.executor}: {instance.units()} {executor.unit}s are over the cap of {config.max_processes} "
+            f"{case.executor}: {instance.units()} {units} are over the cap of {config.max_processes} "
             "(--max-processes; each is a whole interpreter)"
         )
     return instance.skip_reason(case.executor, executor.style)
