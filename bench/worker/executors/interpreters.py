@@ -158,7 +158,10 @@ class _OwnPool:
             thread = threading.Thread(target=self._unit, name=f"bench-interpreter-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        failures = [self._ready.get(timeout=START_TIMEOUT_S) for _ in self._threads]
+        try:
+            failures = [self._ready.get(timeout=START_TIMEOUT_S) for _ in self._threads]
+        except queue.Empty:
+            raise RuntimeError(f"the subinterpreters were not all set up within {START_TIMEOUT_S:g} s") from None
         failed = next((failure for failure in failures if failure is not None), None)
         if failed is not None:
             raise failed
@@ -175,7 +178,7 @@ class _OwnPool:
         try:
             try:
                 interp.call(_boot, *self._boot)
-            except interpreters.ExecutionFailed as exc:
+            except BaseException as exc:  # ExecutionFailed carries the traceback from inside
                 self._ready.put(RuntimeError(f"a subinterpreter could not be set up: {exc}"))
                 return
             self._ready.put(None)
