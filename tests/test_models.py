@@ -140,6 +140,16 @@ def test_subinterpreters_are_skipped_with_the_reason_where_they_share_a_gil(tmp_
         assert reasons == {None}
 
 
+def test_what_subinterpreters_need_is_answered_for_any_python() -> None:
+    """A backport on 3.12/3.13, the standard library from 3.14, and no own GIL before 3.12: for the workers' Python."""
+    assert executors.requirements("interpreters", (3, 12)) == ("backports.interpreters",)
+    assert executors.requirements("interpreters", (3, 13)) == ("backports.interpreters",)
+    assert executors.requirements("interpreters", (3, 14)) == ()
+    assert "share one GIL" in str(executors.unavailable("interpreters", (3, 11)))
+    assert executors.unavailable("interpreters", (3, 13)) is None
+    assert executors.requirements("threads", (3, 11)) == executors.info("threads").requires == ()
+
+
 INTERPRETERS = executor_param("interpreters")
 
 

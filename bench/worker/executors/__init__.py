@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -91,20 +92,41 @@ def _findable(module: str) -> bool:
         return False
 
 
+#: A Python version as (major, minor): the hooks below answer for the interpreter that will run the workers.
+Version = tuple[int, int]
+
+
+def _this_version() -> Version:
+    return (sys.version_info.major, sys.version_info.minor)
+
+
+def requirements(name: str, version: Version | None = None) -> tuple[str, ...]:
+    """The modules executor ``name`` needs under Python ``version`` (default: this one).
+
+    ``INFO.requires`` says it for this interpreter; a module whose needs depend on the
+    version (subinterpreters: a backport on 3.12/3.13, the standard library from 3.14)
+    defines ``requirements(version)``.
+    """
+    module = _module(name)
+    by_version = getattr(module, "requirements", None)
+    found: tuple[str, ...] = by_version(version or _this_version()) if by_version else module.INFO.requires
+    return found
+
+
 def missing_requirements(name: str) -> list[str]:
     """Modules the executor needs that cannot be imported here (found without importing them)."""
-    return [mod for mod in info(name).requires if not _findable(mod)]
+    return [mod for mod in requirements(name) if not _findable(mod)]
 
 
-def unavailable(name: str) -> str | None:
-    """Why executor ``name`` cannot run on this interpreter although its modules are there, or None.
+def unavailable(name: str, version: Version | None = None) -> str | None:
+    """Why executor ``name`` cannot run under Python ``version`` (default: this one) whatever is installed, or None.
 
-    An executor module may define ``unavailable()`` (e.g. subinterpreters on a Python whose
-    interpreters share one GIL): a fact of the interpreter, not a user's mistake, so the
+    An executor module may define ``unavailable(version)`` (e.g. subinterpreters on a Python
+    whose interpreters share one GIL): a fact of the interpreter, not a user's mistake, so the
     matrix skips its cases with this reason.
     """
     check = getattr(_module(name), "unavailable", None)
-    reason: str | None = check() if check is not None else None
+    reason: str | None = check(version or _this_version()) if check is not None else None
     return reason
 
 

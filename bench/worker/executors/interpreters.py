@@ -47,12 +47,22 @@ from workloads import ProcessSetup
 from ..pipes import PipeQueue
 from . import ExecutorInfo
 
-BACKPORTED = (3, 12) <= sys.version_info[:2] < (3, 14)
+
+def backported(version: tuple[int, int]) -> bool:
+    """Whether Python ``version`` has subinterpreters with their own GIL only through the backport."""
+    return (3, 12) <= version < (3, 14)
+
+
+def requirements(version: tuple[int, int]) -> tuple[str, ...]:
+    return ("backports.interpreters",) if backported(version) else ()
+
+
+BACKPORTED = backported((sys.version_info.major, sys.version_info.minor))
 
 INFO = ExecutorInfo(
     "interpreters",
     "sync",
-    ("backports.interpreters",) if BACKPORTED else (),
+    requirements((sys.version_info.major, sys.version_info.minor)),  # this Python's; ``requirements`` for another
     True,
     "subinterpreters with their own GIL (InterpreterPoolExecutor on 3.14, backports-interpreters on 3.12/3.13); "
     "pipe queues",
@@ -68,12 +78,12 @@ DENIED = ("gevent",)
 START_TIMEOUT_S = 60.0
 
 
-def unavailable() -> str | None:
+def unavailable(version: tuple[int, int]) -> str | None:
     """Subinterpreters exist on 3.11 (and the backport imports), but all of them share one GIL there."""
-    if sys.version_info < (3, 12):
+    if version < (3, 12):
         return (
             "subinterpreters with their own GIL need Python 3.12 or later (PEP 684); on "
-            f"{sys.version_info.major}.{sys.version_info.minor} they all share one GIL"
+            f"{version[0]}.{version[1]} they all share one GIL"
         )
     return None
 
@@ -257,7 +267,7 @@ def _rendezvous(arrived: int, go: int) -> None:
 
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
-        reason = unavailable()
+        reason = unavailable((sys.version_info.major, sys.version_info.minor))
         if reason:
             raise RuntimeError(reason)
         self.workers = size

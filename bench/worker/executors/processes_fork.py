@@ -23,7 +23,7 @@ INFO = ExecutorInfo(
 )
 
 
-def unavailable() -> str | None:
+def unavailable(version: tuple[int, int]) -> str | None:
     return processes.method_unavailable("fork")
 
 
