@@ -10,7 +10,7 @@ found through ``.python-version``), so runs of different Pythons can be compared
 ``nox -s tests`` runs the fast suite; run whole (no arguments), it then runs the
 dask tests in their own environment (``tests-distributed``) and the
 subinterpreter tests under each Python 3.12+ installed here
-(``tests-interpreters-3.12``/``-3.13``), so CI's ``nox -s tests lint`` covers them.
+(``tests-subinterpreters-3.12``/``-3.13``), so CI's ``nox -s tests lint`` covers them.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def tests(session: nox.Session) -> None:
         session.notify("tests-distributed")
         for version in SUBINTERPRETER_PYTHONS:
             if _installed(version):
-                session.notify(f"tests-interpreters-{version}")
+                session.notify(f"tests-subinterpreters-{version}")
             else:
                 session.warn(f"Python {version} is not installed here: its subinterpreter tests do not run")
 
@@ -127,8 +127,8 @@ def tests_distributed(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "-m", "distributed", *session.posargs)
 
 
-@nox.session(name="tests-interpreters", python=SUBINTERPRETER_PYTHONS)
-def tests_interpreters(session: nox.Session) -> None:
+@nox.session(name="tests-subinterpreters", python=SUBINTERPRETER_PYTHONS)
+def tests_subinterpreters(session: nox.Session) -> None:
     """The subinterpreter tests under a Python whose interpreters have their own GIL (3.12+)."""
     _install(session, extras="interpreters")
     session.run("python", "-m", "pytest", "-m", "subinterpreters", *session.posargs)

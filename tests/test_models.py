@@ -3,7 +3,7 @@
 Every executor already runs every workload in tests/test_executors.py; here is what is particular to each:
 the start method really used and recorded, pools fully started before timing, no pool process outliving a
 killed worker, what crosses into a subinterpreter (and what is refused), uvloop's loop really in use.
-Subinterpreter tests are marked ``subinterpreters``: ``nox -s tests-interpreters`` runs them under 3.12+.
+Subinterpreter tests are marked ``subinterpreters``: ``nox -s tests-subinterpreters`` runs them under 3.12+.
 """
 
 from __future__ import annotations
