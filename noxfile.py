@@ -8,11 +8,19 @@ found through ``.python-version``), so runs of different Pythons can be compared
 ``nox -s bench -- --python 3.11,3.13`` drives both interpreters side by side in one
 run (the honest way to compare them on a drifting machine): the harness makes each
 interpreter's worker environment, here under ``.nox/worker-envs``.
+``bench-distributed`` adds dask (the ``distributed`` extra) and measures it.
+
+``nox -s tests`` runs the fast suite; run whole (no arguments), it then runs the
+dask tests in their own environment (``tests-distributed``) and the
+subinterpreter tests under each Python 3.12+ installed here
+(``tests-subinterpreters-3.12``/``-3.13``), so CI's ``nox -s tests lint`` covers them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -26,8 +34,20 @@ nox.options.reuse_venv = "yes"
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")  # no downloads here: a missing Python fails fast
 
 
-def _install(session: nox.Session, *extra: str) -> None:
-    session.install("-e", ".", *extra)
+#: The extras every measuring and testing environment gets: the optional models that install as wheels
+#: (each limited by its markers to where it runs). dask (``distributed``) is bigger and slow to start: its own sessions.
+MODELS = "uvloop,interpreters"
+SUBINTERPRETER_PYTHONS = [version for version in PYTHONS if tuple(map(int, version.split("."))) >= (3, 12)]
+
+
+def _install(session: nox.Session, *extra: str, extras: str = MODELS) -> None:
+    session.install("-e", f".[{extras}]" if extras else ".", *extra)
+
+
+def _installed(version: str) -> bool:
+    """Whether ``python<version>`` runs here (a pyenv shim exists even for a version that is not installed)."""
+    found = shutil.which(f"python{version}")
+    return found is not None and subprocess.run([found, "-c", ""], capture_output=True, check=False).returncode == 0
 
 
 def _interpreter_facts(session: nox.Session) -> None:
@@ -58,6 +78,25 @@ def bench_py(session: nox.Session) -> None:
     bench(session)
 
 
+#: bench-distributed's choices where its arguments make none: dask against sequential and the two process pools,
+#: and a pipeline small enough for dask, whose every item goes through its scheduler (about 2 ms a put or get here).
+DASK_DEFAULTS = {"--executors": "sequential,processes,futures-processes,dask", "--pipeline-items": "2000"}
+
+
+def _given(args: list[str], option: str) -> bool:
+    return any(arg == option or arg.startswith(option + "=") for arg in args)
+
+
+@nox.session(name="bench-distributed")
+def bench_distributed(session: nox.Session) -> None:
+    """bench with dask installed (the distributed extra): by default dask against the process pools (minutes)."""
+    _install(session, extras=f"{MODELS},distributed")
+    _interpreter_facts(session)
+    args = list(session.posargs)
+    chosen = [part for option, value in DASK_DEFAULTS.items() if not _given(args, option) for part in (option, value)]
+    session.run("python", "-m", "bench", "run", *chosen, *args)
+
+
 @nox.session
 def report(session: nox.Session) -> None:
     """Write the PNG report of a saved run (default: the newest)."""
@@ -81,9 +120,30 @@ def selfcheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The harness's own tests: fast, tiny sizes, one end-to-end quick run."""
+    """The harness's own tests: fast, tiny sizes, one end-to-end quick run (then dask's and 3.12+'s, when run whole)."""
     _install(session)
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", "-m", "not distributed", *session.posargs)
+    if not session.posargs:
+        session.notify("tests-distributed")
+        for version in SUBINTERPRETER_PYTHONS:
+            if _installed(version):
+                session.notify(f"tests-subinterpreters-{version}")
+            else:
+                session.warn(f"Python {version} is not installed here: its subinterpreter tests do not run")
+
+
+@nox.session(name="tests-distributed")
+def tests_distributed(session: nox.Session) -> None:
+    """The dask executor's tests, on LocalClusters (the distributed extra; ~30 s, most of it dask starting)."""
+    _install(session, extras="distributed")
+    session.run("python", "-m", "pytest", "-m", "distributed", *session.posargs)
+
+
+@nox.session(name="tests-subinterpreters", python=SUBINTERPRETER_PYTHONS)
+def tests_subinterpreters(session: nox.Session) -> None:
+    """The subinterpreter tests under a Python whose interpreters have their own GIL (3.12+)."""
+    _install(session, extras="interpreters")
+    session.run("python", "-m", "pytest", "-m", "subinterpreters", *session.posargs)
 
 
 @nox.session

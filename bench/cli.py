@@ -156,7 +156,7 @@ def cmd_list(argv: list[str]) -> int:
     from . import machine
     from .harness.config import cpu_ladder
     from .harness.options import show_value
-    from .worker.executors import missing_requirements, registry
+    from .worker.executors import missing_requirements, registry, unavailable
 
     Parser(prog="bench list", description="Print workloads, executors and their parameters.").parse_args(argv)
     usable = machine.usable_cores()
@@ -174,11 +174,14 @@ def cmd_list(argv: list[str]) -> int:
                 f"      {'--' + name + '-' + param.name.replace('_', '-'):<26} {param.help} "
                 f"[default {show_value(param.default, param.kind)}, --quick {show_value(param.quick, param.kind)}]"
             )
-    print("\nExecutors (--executors LIST):")
+    print("\nExecutors (--executors LIST, or all):")
     for name, info in registry().items():
         missing = missing_requirements(name)
-        state = f"  [not installed: {', '.join(missing)}]" if missing else ""
-        print(f"  {name:<10} {info.summary}{state}")
+        why_not = unavailable(name)
+        state = f"  [not installed: {', '.join(missing)}; {info.install or 'pip install ' + ' '.join(missing)}]"
+        state = state if missing else (f"  [skipped here: {why_not}]" if why_not else "")
+        default = "" if info.default else "  [not in the default matrix]"
+        print(f"  {name:<20} {info.summary}{default}{state}")
     print(f"\nWorkers (--workers LIST): {ladder} (up to 2x the {usable} usable cores) unless the workload has its own")
     return 0
 

@@ -20,7 +20,10 @@ import psutil
 
 from . import FORMAT_VERSION, __version__
 
-KEY_PACKAGES = ("pytest", "pytest-benchmark", "psutil", "gevent", "greenlet", "aiohttp", "pandas", "matplotlib")
+KEY_PACKAGES = (
+    *("pytest", "pytest-benchmark", "psutil", "gevent", "greenlet", "aiohttp", "pandas", "matplotlib"),
+    *("uvloop", "backports-interpreters", "distributed", "dask"),  # the optional models' libraries
+)
 
 
 def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:

@@ -166,22 +166,30 @@ def bench_env() -> dict[str, str]:
 def unrunnable_reason(executor: str) -> str | None:
     """Why ``executor`` cannot run on this interpreter (the matrix skips it too), or None."""
     from bench import machine
-    from bench.worker.executors import missing_requirements
+    from bench.worker.executors import info, missing_requirements, unavailable
 
     missing = missing_requirements(executor)
     if missing:
         return f"{executor} needs {', '.join(missing)}"
-    if executor == "gevent" and machine.free_threaded_build():
-        return "gevent does not support free-threaded builds"
-    return None
+    if machine.free_threaded_build() and not info(executor).free_threaded:
+        return f"{executor} does not support free-threaded builds"
+    return unavailable(executor)
 
 
-def executor_params() -> list[Any]:
-    """Every executor as a pytest parameter, skipped (with the reason) where it cannot run here."""
+#: Executors whose tests need more than the tests session has: a marker runs them in a session of their own.
+MARKS = {"dask": pytest.mark.distributed, "interpreters": pytest.mark.subinterpreters}
+
+
+def executor_param(name: str, *more: Any) -> Any:
+    """``name`` (and ``more`` values) as a pytest parameter: skipped, with the reason, where it cannot run here,
+    and marked if it needs to be."""
+    reason = unrunnable_reason(name)
+    marks = [pytest.mark.skipif(reason is not None, reason=reason or ""), *([MARKS[name]] if name in MARKS else [])]
+    return pytest.param(name, *more, marks=marks)
+
+
+def executor_params(*, leave_out: tuple[str, ...] = ()) -> list[Any]:
+    """Every executor (but ``leave_out``) as a pytest parameter (``executor_param``)."""
     from bench.worker.executors import registry
 
-    return [
-        pytest.param(name, marks=pytest.mark.skipif(reason is not None, reason=reason or ""))
-        for name in registry()
-        for reason in [unrunnable_reason(name)]
-    ]
+    return [executor_param(name) for name in registry() if name not in leave_out]

@@ -118,8 +118,9 @@ def test_list_names_every_workload_executor_and_parameter(capsys: pytest.Capture
         assert f"--{name}-workers" in out
         for param in workload.params:
             assert f"--{name}-{param.name.replace('_', '-')}" in out
-    for name in registry():
-        assert f"  {name} " in out
+    for name, info in registry().items():
+        line = next(line for line in out.splitlines() if line.startswith(f"  {name} "))
+        assert ("[not in the default matrix]" in line) is (not info.default), line
     assert "Machine:" in out
 
 

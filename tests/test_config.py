@@ -10,7 +10,7 @@ import pytest
 
 from bench.errors import UserError
 from bench.harness import config
-from bench.worker.executors import registry
+from bench.worker.executors import defaults, registry
 
 
 @pytest.fixture
@@ -32,10 +32,11 @@ def test_cpu_ladder_doubles_up_to_twice_the_usable_cores(usable: int, ladder: li
 
 
 def test_build_fills_defaults_and_records_a_seed(tmp_path: Path) -> None:
-    """No options: the visible workloads, every executor, a seed chosen and kept in the config."""
+    """No options: the visible workloads, the default executors, a seed chosen and kept in the config."""
     made = config.build({"results": str(tmp_path)})
     assert made.workloads == ["cpu", "http", "pipeline"]
-    assert made.executors == list(registry())
+    assert made.executors == defaults() == [name for name, info in registry().items() if info.default]
+    assert {"sequential", "threads", "processes", "gevent", "asyncio", "interpreters"} == set(defaults())
     assert not made.explicit_executors
     assert isinstance(made.seed, int)
     assert made.as_dict()["seed"] == made.seed
@@ -62,6 +63,19 @@ def test_an_explicit_executor_that_is_not_installed_is_refused(monkeypatch: pyte
     with pytest.raises(UserError, match="gevent") as error:
         config.build({"executors": ["threads", "gevent"], "results": str(tmp_path)})
     assert "pip install gevent" in str(error.value)
+    monkeypatch.setattr(config, "missing_requirements", lambda name: ["distributed"] if name == "dask" else [])
+    with pytest.raises(UserError) as error:
+        config.build({"executors": ["dask"], "results": str(tmp_path)})
+    assert str(error.value) == (
+        "executor 'dask' needs distributed, which is not installed here "
+        "(pip install 'concurrency-bench[distributed]', or leave dask out of --executors)"
+    )
+
+
+def test_an_executor_this_python_cannot_run_is_skipped_not_refused(tmp_path: Path) -> None:
+    """Asked for by name, subinterpreters on 3.11 are not a mistake the user can fix: skipped, with the reason."""
+    made = config.build({"executors": ["interpreters"], "workloads": ["cpu"], "results": str(tmp_path)})
+    assert made.executors == ["interpreters"]
 
 
 def test_a_busy_server_port_is_refused(busy_port: int, tmp_path: Path) -> None:

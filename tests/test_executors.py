@@ -92,9 +92,13 @@ def check_done(done: dict[str, Any], case: Case) -> None:
     assert done["worker_s"] >= 0
 
 
+#: dask is tested in tests/test_dask.py, on one shared LocalCluster: each start of one takes seconds.
+EXECUTORS = executor_params(leave_out=("dask",))
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("workload", ["cpu", "pipeline", "noop"])
-@pytest.mark.parametrize("executor", executor_params())
+@pytest.mark.parametrize("executor", EXECUTORS)
 def test_executor_runs_workload_verified(executor: str, workload: str, workers: int) -> None:
     """Two rounds in one worker, both verified, with the workload's amount of work."""
     case = Case(workload, executor, workers, values(workload))
@@ -103,7 +107,7 @@ def test_executor_runs_workload_verified(executor: str, workload: str, workers: 
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-@pytest.mark.parametrize("executor", executor_params())
+@pytest.mark.parametrize("executor", EXECUTORS)
 def test_executor_runs_http_verified_with_latencies(executor: str, workers: int, server: ServerHandle) -> None:
     """Every request answered right, client latency percentiles reported, the ideal time as ceil(R/C) x L."""
     case = Case("http", executor, workers, values("http"))
@@ -124,7 +128,10 @@ def test_executor_runs_http_verified_with_latencies(executor: str, workers: int,
     [(1, 0, 0, 0), (2, 0, 0, 4), (2, 1, 3, 4), (1, 3, 1, 4), (2, 3, 2, 0)],
     ids=["w1-unbounded", "w2-bound4", "1p3c-bound4", "3p1c-bound4", "3p2c-unbounded"],
 )
-@pytest.mark.parametrize("executor", executor_params())
+# The start-method variants share processes' queue and pool code: their pipelines run in the test above.
+@pytest.mark.parametrize(
+    "executor", executor_params(leave_out=("dask", "processes-fork", "processes-forkserver", "processes-spawn"))
+)
 def test_pipeline_shapes(executor: str, workers: int, producers: int, consumers: int, maxsize: int) -> None:
     """Producers and consumers other than workers, unbounded and tightly bounded queues: checksums still agree."""
     case = Case(

@@ -49,16 +49,26 @@ def free_threaded(tmp_path: Path) -> Path:
 
 def test_the_worker_requirements_are_the_projects_own() -> None:
     """What an interpreter's environment gets is what pyproject.toml asks for: one list, kept in step."""
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    dependencies = [*project["dependencies"], *extras["uvloop"], *extras["interpreters"]]
     normalised = {dependency.replace('"', "'") for dependency in dependencies}
     assert set(environments.WORKER_REQUIREMENTS) <= normalised
-    assert [environments.requirement_name(r) for r in environments.WORKER_REQUIREMENTS] == ["gevent", "aiohttp"]
+    names = [environments.requirement_name(r) for r in environments.WORKER_REQUIREMENTS]
+    assert names == ["gevent", "aiohttp", "uvloop", "backports-interpreters"]
 
 
-def test_a_free_threaded_interpreter_is_not_given_what_it_cannot_run() -> None:
-    assert interpreters.requirements_for({"free_threaded_build": False}) == environments.WORKER_REQUIREMENTS
-    names = [environments.requirement_name(r) for r in interpreters.requirements_for({"free_threaded_build": True})]
-    assert "gevent" not in names and "aiohttp" in names
+def test_an_interpreter_is_given_what_its_markers_and_build_allow() -> None:
+    """3.13 gets every worker package (the backport too); 3.11 no backport; a free-threaded build no gevent."""
+    cpython = {"implementation": "CPython", "free_threaded_build": False}
+
+    def names(**facts: object) -> list[str]:
+        return [environments.requirement_name(r) for r in interpreters.requirements_for({**cpython, **facts})]
+
+    assert interpreters.requirements_for({**cpython, "version_info": [3, 13]}) == environments.WORKER_REQUIREMENTS
+    assert "backports-interpreters" not in names(version_info=[3, 11])
+    free = names(version_info=[3, 14], free_threaded_build=True)
+    assert "gevent" not in free and "aiohttp" in free and "backports-interpreters" not in free
 
 
 def test_versions_are_found_on_path_then_in_pyenv_newest_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
+
+from conftest import unrunnable_reason
 
 from bench.harness import config, matrix
 from bench.harness.config import RunConfig
@@ -63,7 +66,7 @@ def test_build_skips_sequential_above_one_worker_with_a_reason() -> None:
     sequential_2 = next(c for c in cases if c.executor == "sequential" and c.workers == 2)
     assert sequential_2.skip is not None and "workers=1" in sequential_2.skip
     runnable = [c for c in cases if c.skip is None]
-    assert {c.executor for c in runnable} == set(ALL_EXECUTORS)
+    assert {c.executor for c in runnable} == {e for e in ALL_EXECUTORS if not unrunnable_reason(e)}
     assert all(c.workers == 1 for c in runnable if c.executor == "sequential")
 
 
@@ -174,3 +177,30 @@ def test_skips_are_decided_per_interpreter() -> None:
     assert reasons["3.11"] is None
     assert reasons["3.13"] == "gevent needs gevent, which is not installed under 3.13"
     assert reasons["3.14t"] == "gevent does not support free-threaded Python builds under 3.14t"
+
+
+def test_an_executor_missing_its_extra_says_how_to_install_it(monkeypatch: Any) -> None:
+    """An optional model's skip reason names its extra (pip install 'concurrency-bench[distributed]')."""
+    monkeypatch.setattr(matrix, "missing_requirements", lambda name: ["distributed"] if name == "dask" else [])
+    dask_case = next(c for c in matrix.build(make_config(workers=[1])) if c.executor == "dask")
+    assert dask_case.skip == (
+        "dask needs distributed, which is not installed (pip install 'concurrency-bench[distributed]')"
+    )
+
+
+def test_the_process_cap_applies_to_every_model_whose_units_are_whole_interpreters() -> None:
+    """Pool processes, subinterpreters and dask workers count against --max-processes; threads never do."""
+    capped = {c.executor for c in matrix.build(make_config(workers=[4], max_processes=3)) if c.skip and "cap" in c.skip}
+    assert capped == {name for name, info in registry().items() if info.whole_interpreters} - {
+        c.executor for c in matrix.build(make_config(workers=[4])) if c.skip
+    }
+    assert {"processes", "processes-fork", "processes-forkserver", "processes-spawn", "futures-processes"} <= capped
+    assert "threads" not in capped
+    reasons = {c.executor: c.skip for c in matrix.build(make_config(workers=[4], max_processes=3))}
+    assert reasons["processes"] == (
+        "processes: 4 processes are over the cap of 3 (--max-processes; each is a whole interpreter)"
+    )
+    if sys.version_info >= (3, 12):  # on 3.11 they are skipped sooner, for their shared GIL
+        assert reasons["interpreters"] == (
+            "interpreters: 4 interpreters are over the cap of 3 (--max-processes; each is a whole interpreter)"
+        )

@@ -79,6 +79,8 @@ def test_workload_and_executor_lists_name_the_valid_choices() -> None:
     assert options.workload_list("pipeline,cpu,pipeline") == ["pipeline", "cpu"]
     assert options.workload_list("cpu,./work.py:digest,mod:f+g") == ["cpu", "./work.py:digest", "mod:f+g"]
     assert parse_executors("threads") == ["threads"]
+    assert parse_executors("all") == list(registry())
+    assert parse_executors("dask,all") == ["dask", *[name for name in registry() if name != "dask"]]
     with pytest.raises(argparse.ArgumentTypeError) as workload_error:
         options.workload_list("cpu,nope")
     assert "'nope'" in str(workload_error.value) and "module:function" in str(workload_error.value)

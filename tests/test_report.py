@@ -299,6 +299,20 @@ def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any])
         assert cost == "under the noise" or float(cost.replace(",", "")) > 0  # a number of KiB, or said unmeasurable
 
 
+def test_startup_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any]) -> None:
+    """Start-up per added unit is a slope of startup_s over worker counts, in milliseconds, like memory's."""
+    frame = table.cases(tiny_run_data)
+    lines = report.startup_section(frame)
+    assert lines[0] == "## Start-up per unit"
+    rows = {row.split("|")[2].strip(): row.split("|") for row in lines if row.startswith("| cpu |")}
+    assert {"threads", "processes"} <= set(rows)
+    threads = frame[(frame["workload"] == "cpu") & (frame["executor"] == "threads")].sort_values("units")
+    slope = (threads["startup_s"].iloc[-1] - threads["startup_s"].iloc[0]) / (
+        threads["units"].iloc[-1] - threads["units"].iloc[0]
+    )
+    assert float(rows["threads"][4].replace(",", "")) == pytest.approx(slope * 1e3, abs=0.006)  # two points: exact
+
+
 def test_report_to_an_unwritable_place_is_one_error_line(
     tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -106,7 +106,7 @@ def test_inspection_reports_forms_file_hash_and_version(user_file: Path) -> None
         inspect_target(f"{ROOT / 'tests' / 'bad_targets.py'}:coroutine+coroutine_too")
 
 
-@pytest.mark.parametrize("executor", executor_params())
+@pytest.mark.parametrize("executor", executor_params(leave_out=("dask",)))  # dask: tests/test_dask.py
 def test_every_executor_runs_a_target_verified_by_index(executor: str, user_file: Path, no_leftovers: None) -> None:
     """Plain form under the blocking executors, async form under asyncio: every task's value checked."""
     report = inspect_target(f"{user_file}:square+asquare", f"{user_file}:setup")

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NAMING_ALLOWED = {"bench/results.py", "bench/harness/selfcheck.py", "bench/machine.py"}
 
 
-@pytest.mark.parametrize("executor", executor_params())
+# dask's scheduler and client live in the worker and import numpy and psutil: tests/test_dask.py checks that
+# these two are all it adds, and every dask case records them (watched_modules).
+@pytest.mark.parametrize("executor", executor_params(leave_out=("dask",)))
 def test_a_ready_worker_has_loaded_nothing_heavy(executor: str) -> None:
     """pandas, matplotlib, numpy, pytest and psutil would be measured with the case: a worker never has them."""
     values = (("n", 1000), ("tasks", 0))

@@ -29,12 +29,12 @@ class Slope:
 
     low: int
     high: int
-    bytes_per_unit: float
+    per_unit: float  # bytes (memory) or seconds (start-up) per added unit
 
     @property
     def meaningful(self) -> bool:
         """Positive, and predicting more growth over the span than one process's noise."""
-        return self.bytes_per_unit > 0 and self.bytes_per_unit * (self.high - self.low) >= NOISE_BYTES
+        return self.per_unit > 0 and self.per_unit * (self.high - self.low) >= NOISE_BYTES
 
     @property
     def span(self) -> str:
@@ -55,3 +55,16 @@ def one_unit(row: pd.Series) -> bool:
     """Whether a case ran a single unit: its "memory per unit" is then the whole case's cost to its process."""
     units = row.get("units")
     return bool(units == 1) if pd.notna(units) else int(row["workers"]) == 1
+
+
+def startup_slope(rows: pd.DataFrame) -> Slope | None:
+    """The slope of the executor's start-up seconds against units over ``rows``, or None under two unit counts.
+
+    What every start pays once (a forkserver, a pool's own threads) is left out, as for memory.
+    """
+    known = rows.dropna(subset=["units", "startup_s"])
+    if known["units"].nunique() < 2:
+        return None
+    units = known["units"].astype(float)
+    slope = float(np.polyfit(units, known["startup_s"].astype(float), 1)[0])
+    return Slope(int(units.min()), int(units.max()), slope)

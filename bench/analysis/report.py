@@ -186,7 +186,7 @@ def memory_section(frame: pd.DataFrame) -> list[str]:
         slope = memory.added_unit_cost(group)
         if slope is None:
             continue
-        cost = f"{slope.bytes_per_unit / 1024:,.1f}" if slope.meaningful else "under the noise"
+        cost = f"{slope.per_unit / 1024:,.1f}" if slope.meaningful else "under the noise"
         rows.append([str(workload), str(executor), slope.span, cost])
     if not rows:
         return []
@@ -200,6 +200,29 @@ def memory_section(frame: pd.DataFrame) -> list[str]:
         "",
     ]
     return [*lines, *_table(["workload", "executor", "units", "KiB per added unit"], rows), ""]
+
+
+def startup_section(frame: pd.DataFrame) -> list[str]:
+    """The start-up cost of each model: the slope of the executor's start time against its units.
+
+    A slope, like memory's: what every start pays once (the forkserver, the pool's threads) is left out.
+    """
+    rows = []
+    for (workload, executor), group in frame.groupby(["workload", "executor"], sort=False):
+        slope = memory.startup_slope(group)
+        if slope is not None:
+            rows.append([str(workload), str(executor), slope.span, f"{slope.per_unit * 1e3:,.2f}"])
+    if not rows:
+        return []
+    lines = [
+        "## Start-up per unit",
+        "",
+        "Slope of the executor's start time (its threads, processes or interpreters, all made and set up before "
+        "timing) against its units, fitted over the worker counts run. Greenlets and tasks are made inside each "
+        "round, so nothing of theirs starts ahead: their cost is in the rounds.",
+        "",
+    ]
+    return [*lines, *_table(["workload", "executor", "units", "ms per added unit"], rows), ""]
 
 
 def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
@@ -231,6 +254,7 @@ def index_markdown(
         first = side_by_side.labels(facts)[0]
         lines += [f"Several interpreters ran side by side: the figures and tables below are {first}'s.", ""]
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
+    lines += startup_section(frame)
     lines += interpreters or []
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)

@@ -114,6 +114,7 @@ NUMERIC = [
     "server_cores",
     "units",
     "peak_pss",
+    "startup_s",
 ]
 
 
@@ -152,6 +153,7 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         "memory_per_unit": extra.get("memory_per_unit_bytes"),
         "units": extra.get("units"),
         "peak_pss": extra.get("peak_pss_bytes") or None,
+        "startup_s": extra.get("startup_s"),
         "server_cores": extra.get("server_cores")
         if facts.workload(str(params.get("workload")))["needs_server"]
         else None,

@@ -416,8 +416,8 @@ def _memory(group: Group) -> list[str]:
         if slope is not None and slope.meaningful:
             costs.append(
                 (
-                    slope.bytes_per_unit,
-                    f"{executor} {slope.bytes_per_unit / 1024:,.0f} KiB per {group.facts.unit_of(executor)}",
+                    slope.per_unit,
+                    f"{executor} {slope.per_unit / 1024:,.0f} KiB per {group.facts.unit_of(executor)}",
                 )
             )
     if not costs:

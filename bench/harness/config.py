@@ -26,7 +26,7 @@ from .. import machine
 from ..errors import UserError
 from ..results import load_run, resolve, sizes_of
 from ..server import HOST
-from ..worker.executors import info, missing_requirements, registry
+from ..worker.executors import defaults, info, missing_requirements
 from . import interpreters, targets
 from .interpreters import Interpreter
 
@@ -132,9 +132,10 @@ def check_executors(names: list[str], pythons: list[Interpreter] | None = None) 
     for name in names:
         missing = missing_requirements(name)
         if missing:
+            how = info(name).install or f"pip install {' '.join(missing)}"
             raise UserError(
                 f"executor {name!r} needs {', '.join(missing)}, which is not installed here "
-                f"(pip install {' '.join(missing)}, or leave {name} out of --executors)"
+                f"({how}, or leave {name} out of --executors)"
             )
         if machine.free_threaded_build() and not info(name).free_threaded:
             raise UserError(f"{name} does not support free-threaded Python builds: leave it out of --executors")
@@ -175,7 +176,7 @@ def build(options: dict[str, Any]) -> RunConfig:
     builtin = workloads.load_all()
     chosen = options.get("workloads") or [name for name, w in builtin.items() if not w.hidden]
     explicit = options.get("executors") is not None
-    executors = options.get("executors") or list(registry())
+    executors = options.get("executors") or defaults()
     if explicit and not options.get("python"):
         check_executors(executors)
     quick = bool(options.get("quick"))

@@ -20,13 +20,20 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-#: What a worker imports beyond the standard library, as pyproject.toml's dependencies spell it
-#: (tests/test_interpreters.py checks that they agree). Markers are evaluated for each interpreter.
-WORKER_REQUIREMENTS = ("gevent>=24.2; implementation_name == 'cpython'", "aiohttp>=3.9")
+#: What a worker imports beyond the standard library, as pyproject.toml spells it: its dependencies, then the
+#: optional models every measuring environment gets (extras uvloop, interpreters; tests/test_interpreters.py
+#: checks that they agree). Markers are evaluated for each interpreter. dask stays out: its own extra.
+WORKER_REQUIREMENTS = (
+    "gevent>=24.2; implementation_name == 'cpython'",
+    "aiohttp>=3.9",
+    "uvloop>=0.19; sys_platform != 'win32' and implementation_name == 'cpython'",
+    "backports-interpreters>=0.3; python_version >= '3.12' and python_version < '3.14'",
+)
 #: The harness's own code a worker runs: the package's import-free __init__, the worker, the workloads.
 SOURCE = Path(__file__).resolve().parents[2]
 WORKER_CODE = ("bench/__init__.py", "bench/worker", "workloads")
@@ -42,6 +49,30 @@ def default_root() -> Path:
     """``$XDG_CACHE_HOME/concurrency-bench/envs`` (``~/.cache/...`` by default)."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "concurrency-bench" / "envs"
+
+
+#: The module a worker requirement provides, where it is not the distribution's name.
+MODULE_OF = {"backports-interpreters": "backports.interpreters"}
+
+
+def module_of(requirement: str) -> str:
+    """The module a requirement provides ("backports-interpreters; ..." -> "backports.interpreters")."""
+    name = requirement_name(requirement)
+    return MODULE_OF.get(name, name.replace("-", "_"))
+
+
+def applies(requirement: str, facts: Mapping[str, Any]) -> bool:
+    """Whether a requirement's marker holds for the interpreter these facts describe (no marker: always)."""
+    from packaging.markers import Marker  # pytest's own dependency: always here in the harness
+
+    _, semicolon, marker = requirement.partition(";")
+    if not semicolon:
+        return True
+    major, minor = (facts.get("version_info") or (0, 0))[:2]
+    implementation = str(facts.get("implementation") or "CPython").lower()
+    return Marker(marker).evaluate(
+        {"python_version": f"{major}.{minor}", "implementation_name": implementation, "sys_platform": sys.platform}
+    )
 
 
 def requirement_name(requirement: str) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..worker.executors import registry
+from ..worker.executors import registry, requirements
 from . import environments
 
 PROBE_TIMEOUT_S = 60.0
@@ -68,17 +68,30 @@ def expects_gil(free_threaded: bool, env: Mapping[str, str]) -> bool:
     return not free_threaded or env.get("PYTHON_GIL") == "1"
 
 
+#: The Pythons an executor's needs may differ between (subinterpreters: a backport on 3.12/3.13, stdlib from 3.14).
+VERSIONS_ASKED = ((3, 11), (3, 12), (3, 13), (3, 14), (3, 15))
+
+
 def worker_modules() -> list[str]:
-    """The modules some executor needs (gevent, aiohttp, ...): what each interpreter is asked about."""
-    return sorted({module for info in registry().values() for module in info.requires})
+    """The modules some executor needs under some Python (gevent, aiohttp, ...): what each interpreter is asked."""
+    return sorted(
+        {module for name in registry() for version in VERSIONS_ASKED for module in requirements(name, version)}
+    )
 
 
 def requirements_for(facts: Mapping[str, Any]) -> tuple[str, ...]:
-    """The worker requirements this interpreter can take: none of an executor it cannot run (gevent, free-threaded)."""
-    if not facts.get("free_threaded_build"):
-        return environments.WORKER_REQUIREMENTS
-    unsupported = {module for info in registry().values() if not info.free_threaded for module in info.requires}
-    return tuple(r for r in environments.WORKER_REQUIREMENTS if environments.requirement_name(r) not in unsupported)
+    """The worker requirements this interpreter can take: those whose markers hold for it, and none of an
+    executor it cannot run (gevent on a free-threaded build)."""
+    unsupported = (
+        {module for info in registry().values() if not info.free_threaded for module in info.requires}
+        if facts.get("free_threaded_build")
+        else set()
+    )
+    return tuple(
+        requirement
+        for requirement in environments.WORKER_REQUIREMENTS
+        if environments.applies(requirement, facts) and environments.module_of(requirement) not in unsupported
+    )
 
 
 @dataclass(frozen=True)
@@ -179,8 +192,7 @@ def usable_as_given(facts: Mapping[str, Any], source: Path = environments.SOURCE
         where = found.get(module)
         if not where or Path(where).resolve() != (source / module).resolve():
             return False
-    needed = [environments.requirement_name(r).replace("-", "_") for r in requirements_for(facts)]
-    return all(found.get(module) for module in needed)
+    return all(found.get(environments.module_of(requirement)) for requirement in requirements_for(facts))
 
 
 def label_of(spec: str, facts: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import workloads
 
 from .. import machine
-from ..worker.executors import ExecutorInfo, info, missing_requirements
+from ..worker.executors import ExecutorInfo, info, missing_requirements, requirements, unavailable
 from .config import RunConfig
 from .interpreters import Interpreter
 
@@ -80,16 +80,28 @@ def skip_reason(
 ) -> str | None:
     if case.executor == BASELINE and case.workers > 1:
         return f"{BASELINE} runs one unit at a time: it is measured at workers=1 only"
-    missing = missing_requirements(case.executor) if python is None else python.missing(executor.requires)
+    # The checks answer for the interpreter that will run the workers (--python), not the harness's own.
+    version: tuple[int, int] | None = None
+    if python is None:
+        missing = missing_requirements(case.executor)
+    else:
+        major, minor = (python.facts.get("version_info") or (0, 0))[:2]
+        version = (int(major), int(minor))
+        missing = python.missing(requirements(case.executor, version))
     where = f" under {python.label}" if python else ""
     if missing:
-        return f"{case.executor} needs {', '.join(missing)}, which is not installed{where}"
+        how = f" ({executor.install})" if executor.install else ""
+        return f"{case.executor} needs {', '.join(missing)}, which is not installed{where}{how}"
+    why_not = unavailable(case.executor, version)
+    if why_not:
+        return f"{case.executor}{where}: {why_not}"
     free_threaded = machine.free_threaded_build() if python is None else bool(python.facts.get("free_threaded_build"))
     if free_threaded and not executor.free_threaded:
         return f"{case.executor} does not support free-threaded Python builds{where}"
-    if executor.unit == "process" and instance.units() > config.max_processes:
+    if executor.whole_interpreters and instance.units() > config.max_processes:
+        units = f"{executor.unit}es" if executor.unit.endswith("s") else f"{executor.unit}s"
         return (
-            f"{case.executor}: {instance.units()} worker processes are over the cap of {config.max_processes} "
+            f"{case.executor}: {instance.units()} {units} are over the cap of {config.max_processes} "
             "(--max-processes; each is a whole interpreter)"
         )
     return instance.skip_reason(case.executor, executor.style)

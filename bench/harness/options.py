@@ -74,9 +74,12 @@ def int_list(text: str) -> list[int]:
 
 
 def name_list(choices: Callable[[], list[str]], what: str) -> Callable[[str], list[str]]:
+    """A comma-separated list of names from ``choices()``; ``all`` stands for every choice."""
+
     def parse(text: str) -> list[str]:
         names = [part.strip() for part in str(text).split(",") if part.strip()]
         valid = choices()
+        names = [chosen for name in names for chosen in (valid if name == "all" else [name])]
         unknown = [name for name in names if name not in valid]
         if unknown or not names:
             raise argparse.ArgumentTypeError(
@@ -123,6 +126,12 @@ def _executor_names() -> list[str]:
     return list(registry())
 
 
+def _default_executors() -> list[str]:
+    from bench.worker.executors import defaults
+
+    return defaults()
+
+
 PARAM_TYPES: dict[str, Callable[[str], Any]] = {"int": positive_int, "count0": count, "duration": duration}
 
 
@@ -152,7 +161,11 @@ def run_options() -> list[Option]:
             "LIST",
         ),
         Option(
-            "executors", "executors to run (default: all installed)", name_list(_executor_names, "executor"), "LIST"
+            "executors",
+            f"executors to run, or all (default: {','.join(_default_executors())}; installed or skipped with the "
+            "reason; the others when named: python -m bench list)",
+            name_list(_executor_names, "executor"),
+            "LIST",
         ),
         Option(
             "workers",

@@ -135,6 +135,7 @@ class Run:
                 warmup_s=warmed.seconds,
                 warmup_settled=warmed.settled,
                 watched_modules=ready.get("watched_modules", []),
+                executor_facts=ready.get("executor") or {},  # e.g. the start method it ran with
             )
             extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
             extra.update(gil_state(ready, rounds.messages, python))

@@ -75,7 +75,9 @@ class Case:
             self.workload.queue_maxsize(),
             self.workload.process_setup(),
         )
-        self.loop = asyncio.new_event_loop() if self.style == "async" else None
+        # An executor may bring its own event loop (uvloop); the others get asyncio's default one.
+        new_loop = getattr(self.executor, "new_event_loop", asyncio.new_event_loop)
+        self.loop: asyncio.AbstractEventLoop | None = new_loop() if self.style == "async" else None
         # The paired sequential baseline runs here, in the case's own process: processes differ in
         # speed by their memory layout (pyperf's reason for many workers), so a baseline in another
         # process would carry that process's luck into every ratio. A workload with no plain form

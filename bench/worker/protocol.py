@@ -23,6 +23,7 @@ import traceback
 from typing import IO, Any
 
 from .case import Case, memory_now
+from .executors import runtime_facts
 from .interpreter import gil_enabled
 
 #: Modules a worker must not load for a built-in workload: their import would be measured.
@@ -93,6 +94,19 @@ def inspect(argv: list[str], channel: IO[str]) -> int:
     return 0
 
 
+def finish(case: Case | None, code: int) -> int:
+    """The worker's exit code; where its executor cannot survive the interpreter's finalisation, the end.
+
+    An executor sets ``exit_hard`` when the process would crash while shutting down (subinterpreters on
+    3.12): everything has been sent and closed by now, so the process ends here with ``os._exit``.
+    """
+    if case is not None and getattr(case.executor, "exit_hard", False):
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+    return code
+
+
 def main(argv: list[str]) -> int:
     channel = private_channel()
     if argv and argv[0] == "--inspect":
@@ -112,7 +126,7 @@ def main(argv: list[str]) -> int:
         send(channel, error_message(exc))
         if case is not None:
             case.close()
-        return 1
+        return finish(case, 1)
     watched = [name for name in WATCHED_MODULES if name in sys.modules]
     send(
         channel,
@@ -123,6 +137,7 @@ def main(argv: list[str]) -> int:
             "prepare_s": prepare_s,
             "watched_modules": watched,
             "gil_enabled": gil_enabled(),
+            "executor": runtime_facts(case.executor),
             **base_memory,
         },
     )
@@ -130,4 +145,4 @@ def main(argv: list[str]) -> int:
         serve(case, sys.stdin, channel)
     finally:
         case.close()
-    return 0
+    return finish(case, 0)
