@@ -48,6 +48,7 @@ class RunConfig:
     rounds: int = 5
     warmup: int = 1
     warmup_seconds: float = 3.0
+    explicit_warmup_seconds: bool = False  # --warmup-seconds was given: it beats a workload's own
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
     interval: float = 0.05
@@ -72,6 +73,17 @@ class RunConfig:
         """The worker counts a workload runs at: its own option, then --workers, then its default ladder."""
         own = self.ladders.get(name) or self.workers or list(self.workload(name).default_workers)
         return own or cpu_ladder(machine.usable_cores())
+
+    def warmup_seconds_for(self, name: str) -> float:
+        """How long a case of ``name`` warms up: --warmup-seconds if given, else the run's or its own, shorter.
+
+        A workload whose rounds time their own operations inside (switches, starts) may need less than
+        the 3 s a CPU-bound countdown needs to reach its steady speed.
+        """
+        own = self.workload(name).warmup_seconds
+        if own is None or self.explicit_warmup_seconds:
+            return self.warmup_seconds
+        return min(self.warmup_seconds, own)
 
     @property
     def needs_server(self) -> bool:
@@ -205,6 +217,7 @@ def build(options: dict[str, Any]) -> RunConfig:
     for name in ("rounds", "warmup", "warmup_seconds", "passes", "seed", "interval", "max_processes"):
         if options.get(name) is not None:
             setattr(config, name, options[name])
+    config.explicit_warmup_seconds = options.get("warmup_seconds") is not None
     config.round_seconds = options.get("round_seconds")
     config.sizes_from = options.get("sizes_from")
     if config.server_port and config.needs_server:

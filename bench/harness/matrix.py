@@ -71,6 +71,9 @@ def skip_reason(config: RunConfig, case: Case, instance: workloads.Workload, exe
             f"{case.executor}: {instance.units()} worker processes are over the cap of {config.max_processes} "
             "(--max-processes; each is a whole interpreter)"
         )
+    lacks = instance.lacks(executor.offers)
+    if lacks:
+        return f"{case.executor} offers no {' and no '.join(lacks)}, which {case.workload} needs (ExecutorInfo.offers)"
     return instance.skip_reason(case.executor, executor.style)
 
 

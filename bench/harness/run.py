@@ -102,7 +102,7 @@ class Run:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
-            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds)
+            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds_for(case.workload))
             if self.server is not None and facts["needs_server"]:
                 self.server.stats(reset=True)  # count the measured rounds only
             benchmark.pedantic(

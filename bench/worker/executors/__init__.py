@@ -2,7 +2,11 @@
 
 Each module here holds ``INFO`` (what the harness and the report need to know)
 and a class ``Executor`` offering the small surface a workload uses (map,
-submit, queue). An executor is built inside the case's own worker process,
+submit, queue). An executor may offer the tutorial's primitives too (locks, a
+shared counter, events, channels, handoffs, starting one unit): it lists them
+in ``INFO.offers`` and implements ``provide``, ``shared`` and ``launch`` (see
+``workloads``' "Primitives" and ``bench.worker.primitives``); one that offers
+nothing is skipped, with the reason, for the workloads that need them. An executor is built inside the case's own worker process,
 never in the harness. Its module imports its heavy dependencies lazily, so the
 harness can read every ``INFO`` and a worker imports only its own executor's
 module (a threads worker never imports gevent, and gevent is imported only
@@ -15,7 +19,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -33,6 +38,7 @@ class ExecutorInfo:
     rank: int  # its place in tables and legends
     color: str  # its colour in every figure
     free_threaded: bool = True  # runs on a free-threaded build (gevent does not)
+    offers: Mapping[str, str] = field(default_factory=dict)  # primitive -> what it uses for it, in words
 
     def facts(self) -> dict[str, Any]:
         """What a saved run records about the executor, so the report needs no table of executor names."""
@@ -43,6 +49,7 @@ class ExecutorInfo:
             "unit": self.unit,
             "rank": self.rank,
             "color": self.color,
+            "offers": dict(self.offers),
         }
 
 
