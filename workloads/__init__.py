@@ -62,15 +62,15 @@ YIELD = "yield"  # a callable letting the other units run where they only switch
 CHANNEL = "channel:"  # (end_a, end_b): each end's send(obj) reaches the other end's recv()
 HANDOFF = "handoff:"  # (a, b): a(n) passes a token to b(n) and waits for it, n times; b is None when a alone drives
 START = "start:"  # kinds of unit ``launch`` starts; its handle's join() says whether the unit ran to its end
-CAPABILITIES = {
-    LOCK: "a lock its units share",
-    RLOCK: "a re-entrant lock",
-    COUNTER: "a counter its units share",
-    EVENT: "an event its units share",
-    YIELD: "a way for a unit to let the others run",
-    CHANNEL: "a channel between two running units",
-    HANDOFF: "a token handoff between two units",
-    START: "a way to start one unit on its own",
+CAPABILITIES = {  # each in words, after "offers no"
+    LOCK: "lock shared by its units",
+    RLOCK: "re-entrant lock",
+    COUNTER: "counter shared by its units",
+    EVENT: "event shared by its units",
+    YIELD: "way for a unit to let the others run",
+    CHANNEL: "channel between two units running at once",
+    HANDOFF: "token handoff between units",
+    START: "way to start one unit on its own",
 }
 
 

@@ -187,7 +187,9 @@ class Executor:
         """A reference per primitive (a pair of them for a channel's or a handoff's two ends)."""
         made = self._made.get(capability, index)
         if isinstance(made, tuple):
-            return tuple(Shared((f"{capability}/{end}", index)) for end in range(len(made)))
+            return tuple(
+                None if part is None else Shared((f"{capability}/{end}", index)) for end, part in enumerate(made)
+            )
         return Shared((capability, index))
 
     def _table(self) -> dict[tuple[str, int], Any]:
