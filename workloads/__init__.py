@@ -38,6 +38,13 @@ COST = "cost"  # what one operation costs (a switch, a start, a message), per ki
 RACE = "race"  # a shared counter: increments per second and the updates lost, per variant (no lock, Lock, RLock)
 LATENCY = "latency"  # latency percentiles of a short request as CPU-bound units beside it grow (workers)
 JUDGEMENTS = (PAIRED, IDEAL, COST, RACE, LATENCY)
+JUDGED_WORDS = {  # how each judgement reads in a listing
+    PAIRED: "paired speedup",
+    IDEAL: "against the ideal",
+    COST: "cost of one operation, per kind",
+    RACE: "increments/s and updates lost, per lock",
+    LATENCY: "latency percentiles as busy units are added",
+}
 
 #: How a workload is drawn (``Workload.figure``).
 SCALING = "scaling"  # speedup against workers, with min(workers, cores) as the ideal line
@@ -170,6 +177,7 @@ class Workload:
     params: ClassVar[tuple[Param, ...]] = ()
     queues: ClassVar[int] = 0  # executor queues the workload needs, made before timing
     hidden: ClassVar[bool] = False  # not part of the default matrix (e.g. the no-op)
+    place: ClassVar[int] = 100  # its place in the default matrix and the report (then by name)
     styles: ClassVar[tuple[str, ...]] = ("sync", "async")  # the forms it offers: run_sync, run_async
     # --- facts read by the harness, the report and compare (saved with the run by ``facts``) ---
     needs_server: ClassVar[bool] = False  # the local HTTP server runs for it; its address is context["url"]
@@ -286,6 +294,9 @@ def load_all() -> dict[str, type[Workload]]:
     """Import every workload module and return the registry."""
     for module in modules():
         importlib.import_module(f"{__name__}.{module}")
+    ordered = sorted(REGISTRY.items(), key=lambda item: (item[1].place, item[0]))
+    REGISTRY.clear()
+    REGISTRY.update(ordered)
     return REGISTRY
 
 

@@ -86,6 +86,7 @@ def requests(host: str, port: int, count: int, interval: float, stop: Any) -> tu
 @register
 class Convoy(Workload):
     name = "convoy"
+    place = 150
     unit = "requests/s"
     needs_server = True
     judged_by = LATENCY

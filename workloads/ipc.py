@@ -151,6 +151,7 @@ async def sink_async(end: Any) -> int:
 @register
 class Ipc(Workload):
     name = "ipc"
+    place = 120
     unit = "messages/s"
     judged_by = COST
     figure = COSTS

@@ -136,6 +136,7 @@ async def add_async(counter: Any, lock: Any, count: int, body: int) -> int:
 @register
 class Locks(Workload):
     name = "locks"
+    place = 110
     unit = "increments/s"
     judged_by = RACE
     figure = BY_WORKERS

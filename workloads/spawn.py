@@ -114,6 +114,7 @@ def tree_pss_bytes() -> int | None:
 @register
 class Spawn(Workload):
     name = "spawn"
+    place = 140
     unit = "units/s"
     judged_by = COST
     figure = COSTS

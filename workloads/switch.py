@@ -71,6 +71,7 @@ def trips_for(seconds: float, trips: int, took: float) -> int:
 @register
 class Switch(Workload):
     name = "switch"
+    place = 130
     unit = "switches/s"
     judged_by = COST
     figure = COSTS

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..worker.protocol import STACKS_SIGNAL
 from .child import Child, ChildError, python_argv
 from .matrix import Case
 
@@ -30,7 +31,7 @@ def start_worker(
 ) -> tuple[Child, dict[str, Any]]:
     """A ready worker for ``case`` and its ``ready`` message (start-up time, memory before the executor)."""
     argv = python_argv("bench.worker", case.worker_config(context, baseline, target))
-    child = Child(argv, f"the worker of {case.id}")
+    child = Child(argv, f"the worker of {case.id}", stacks_signal=STACKS_SIGNAL)
     try:
         ready = child.receive(timeout)
     except ChildError as exc:

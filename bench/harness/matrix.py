@@ -88,7 +88,13 @@ def build(config: RunConfig) -> list[Case]:
             for executor, executor_info in executors.items():
                 case = Case(workload, executor, workers, values)
                 instance = cls(workers, dict(values), {})
-                paired = cls.judged_by == workloads.PAIRED and executor != BASELINE
+                # Paired against sequential only if judged so, and if its units use none of the executor's
+                # primitives (locks, events: a sequential twin would have none of them to share).
+                paired = (
+                    cls.judged_by == workloads.PAIRED
+                    and executor != BASELINE
+                    and not instance.uses(executor_info.offers)
+                )
                 skip = skip_reason(config, case, instance, executor_info)
                 one_pass.append(Case(workload, executor, workers, values, skip=skip, paired=paired))
     if config.passes == 1:
