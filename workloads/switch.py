@@ -139,7 +139,10 @@ class Switch(Workload):
             value=received,
             expected=expected,
             amount=2 * sum(self.trips.values()),
-            extra={"measures": {"us_per_switch": costs}, "round_trips": {kind_name(k): n for k, n in self.trips.items()}},
+            extra={
+                "measures": {"us_per_switch": costs},
+                "round_trips": {kind_name(k): n for k, n in self.trips.items()},
+            },
         )
 
     def run_sync(self, ex: SyncExecutor) -> Outcome:

@@ -51,11 +51,11 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
     if facts.get("latency"):
         figures.update(latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
     if facts.get("measures"):
-        figures.update(measured([m["extra"] for m in messages]))
+        figures.update(inner_measures([m["extra"] for m in messages]))
     return figures
 
 
-def measured(extras: list[dict[str, Any]]) -> dict[str, Any]:
+def inner_measures(extras: list[dict[str, Any]]) -> dict[str, Any]:
     """What a workload timed inside its rounds (``extra["measures"]``): the median of each figure per kind,
     every round's figures, and what it could not measure under this executor, with the reason.
     """

@@ -13,8 +13,9 @@ executors (gevent is imported after monkey-patching only, in a gevent worker).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
+
 
 class Cell:
     """A shared integer of units in one process: an attribute read and written with no lock (the race is the point)."""
@@ -150,7 +151,7 @@ def pipe_handoff(make_pipe: Callable[[], tuple[Any, Any]]) -> tuple[PipeHandoff,
     return PipeHandoff(one, True), PipeHandoff(other, False)
 
 
-def _echo() -> Iterator[None]:
+def _echo() -> Generator[None, None, None]:
     while True:
         yield
 

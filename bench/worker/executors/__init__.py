@@ -6,11 +6,13 @@ submit, queue). An executor may offer the tutorial's primitives too (locks, a
 shared counter, events, channels, handoffs, starting one unit): it lists them
 in ``INFO.offers`` and implements ``provide``, ``shared`` and ``launch`` (see
 ``workloads``' "Primitives" and ``bench.worker.primitives``); one that offers
-nothing is skipped, with the reason, for the workloads that need them. An executor is built inside the case's own worker process,
-never in the harness. Its module imports its heavy dependencies lazily, so the
-harness can read every ``INFO`` and a worker imports only its own executor's
-module (a threads worker never imports gevent, and gevent is imported only
-after ``gevent.monkey.patch_all()``: see ``bench.worker.__main__``). A module is
+nothing is skipped, with the reason, for the workloads that need them.
+
+An executor is built inside the case's own worker process, never in the
+harness. Its module imports its heavy dependencies lazily, so the harness can
+read every ``INFO`` and a worker imports only its own executor's module (a
+threads worker never imports gevent, and gevent is imported only after
+``gevent.monkey.patch_all()``: see ``bench.worker.__main__``). A module is
 named after its executor, with ``_`` appended where that name is a library's.
 """
 

@@ -160,7 +160,8 @@ class Executor:
 
     def _warm(self, method: str) -> None:
         """Start one process by ``method`` now, so its one-time helpers (forkserver, resource tracker) exist."""
-        Started(multiprocessing.get_context(method).Process(target=_ready, daemon=True)).join()
+        context: Any = multiprocessing.get_context(method)
+        Started(context.Process(target=_ready, daemon=True)).join()
 
     def _makers(self) -> dict[str, Callable[[], Any]]:
         makers: dict[str, Callable[[], Any]] = {
@@ -206,7 +207,8 @@ class Executor:
     def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Started:
         """A new ``Process`` running ``fn(*args)`` under the start method of ``kind`` ("start:spawn"), started."""
         self._made.check_kind(kind, OFFERS)
-        return Started(multiprocessing.get_context(kind.split(":", 1)[1]).Process(target=fn, args=args, daemon=True))
+        context: Any = multiprocessing.get_context(kind.split(":", 1)[1])
+        return Started(context.Process(target=fn, args=args, daemon=True))
 
     def start(self) -> None:
         shared = self._table()
