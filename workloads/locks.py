@@ -146,7 +146,7 @@ class Locks(Workload):
     default_workers = (1, 4)
     warmup_seconds = 1.0
     measures = (
-        Measure("increments_per_s", "Increments per second (higher is better)", "increments/s", True, False),
+        Measure("increments_per_s", "Increments per second", "increments/s", True, False),
         Measure("lost_share", "Updates lost (no lock: the race)", "lost updates (% of all)", False),
     )  # each round also reports "lost_updates", the count, saved but not drawn
     params = (
@@ -158,7 +158,7 @@ class Locks(Workload):
     def describe(cls, values: dict[str, Any]) -> str:
         body = BODIES[int(values["body"]) % len(BODIES)]
         return (
-            f"workers units each add 1 to one shared counter {int(values['increments']):,} times "
+            f"each of the workers adds 1 to one shared counter {int(values['increments']):,} times "
             f"({body}), with no lock, a Lock, an RLock"
         )
 

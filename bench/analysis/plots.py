@@ -319,6 +319,17 @@ def measure_rows(frame: pd.DataFrame, workload: str, name: str) -> list[tuple[pd
     ]
 
 
+def measure_title(measure: dict[str, Any], width: int = 55) -> str:
+    better = "lower" if measure.get("lower_is_better", True) else "higher"
+    return textwrap.fill(f"{measure['title']} ({better} is better)", width)
+
+
+def workload_title(facts: Facts, workload: str, panels: int, panel_width: float) -> str:
+    """The workload's name and what a round does, wrapped to the figure's width (about 10 characters an inch)."""
+    inches = max(panel_width * min(panels, 2), 8.0)
+    return textwrap.fill(f"{workload}: {facts.workload(workload)['summary']}", int(inches * 10))
+
+
 def short(value: float) -> str:
     """A cost in three significant digits, thousands grouped: 0.0279, 4.46, 1,230."""
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
@@ -344,9 +355,8 @@ def costs_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | N
     if not measures:
         return None
     tallest = max(len(rows) for _, rows in measures)
-    fig, axes = new_figure(
-        len(measures), f"{workload}: {facts.workload(workload)['summary']}", ncols=2, size=(6.5, 1.2 + 0.28 * tallest)
-    )
+    title = workload_title(facts, workload, len(measures), 6.5)
+    fig, axes = new_figure(len(measures), title, ncols=2, size=(6.5, 1.2 + 0.28 * tallest))
     several = frame[frame["workload"] == workload]["workers"].nunique() > 1
     for ax, (measure, rows) in zip(axes, measures, strict=True):
         ordered = sorted(rows, key=lambda item: (facts.rank(str(item[0]["executor"])), int(item[0]["workers"])))
@@ -364,13 +374,14 @@ def costs_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | N
         ax.set_yticks(ys, labels, fontsize=8)
         if measure.get("log", True) and min(values) > 0:
             ax.set_xscale("log")
-        better = "lower" if measure.get("lower_is_better", True) else "higher"
         scale = ", log scale" if ax.get_xscale() == "log" else ""
-        ax.set(title=f"{measure['title']} ({better} is better)", xlabel=f"{measure['unit']}{scale}")
+        ax.set_title(measure_title(measure), fontsize=10)
+        ax.set_xlabel(f"{measure['unit']}{scale}")
         ax.margins(x=0.15)
         ax.grid(True, axis="x", alpha=0.3)
     about = facts.workload(workload)
-    caption(fig, facts, " ".join(filter(None, [f"{about['description']}.", not_measured_note(frame, workload)])))
+    note = " ".join(filter(None, [f"{about['description']}.", not_measured_note(frame, workload)]))
+    caption(fig, facts, textwrap.fill(note, 160))
     return fig
 
 
@@ -380,7 +391,7 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
     measures = [(m, rows) for m, rows in measures if rows]
     if not measures:
         return None
-    fig, axes = new_figure(len(measures), f"{workload}: {facts.workload(workload)['summary']}", ncols=2)
+    fig, axes = new_figure(len(measures), workload_title(facts, workload, len(measures), 6.0), ncols=2, size=(6.0, 4.2))
     workers = sorted({int(row["workers"]) for _, rows in measures for row, _, _ in rows})
     for ax, (measure, rows) in zip(axes, measures, strict=True):
         kinds = list(dict.fromkeys(kind for _, kind, _ in rows))
@@ -394,8 +405,8 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
         if measure.get("log", True) and min(value for _, _, value in rows) > 0:
             ax.set_yscale("log")
         workers_axis(ax, workers)
-        better = "lower" if measure.get("lower_is_better", True) else "higher"
-        ax.set(title=f"{measure['title']} ({better} is better)", ylabel=measure["unit"])
+        ax.set_title(measure_title(measure), fontsize=10)
+        ax.set_ylabel(measure["unit"] + (" (log scale)" if ax.get_yscale() == "log" else ""))
         executors = sorted({executor for executor, _ in lines}, key=lambda name: (facts.rank(name), name))
         handles = [Line2D([], [], color=facts.color(name), marker="o", label=name) for name in executors]
         if len(kinds) > 1:
@@ -405,7 +416,8 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
             ]
         ax.legend(handles=handles, fontsize=7)
     about = facts.workload(workload)
-    caption(fig, facts, " ".join(filter(None, [f"{about['description']}.", not_measured_note(frame, workload)])))
+    note = " ".join(filter(None, [f"{about['description']}.", not_measured_note(frame, workload)]))
+    caption(fig, facts, textwrap.fill(note, 160))
     return fig
 
 
