@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import http.client
 import time
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from . import (
@@ -57,10 +57,27 @@ async def burn_async(stop: Any, pause: Any, chunk: int) -> int:
     return chunks
 
 
-def requests(host: str, port: int, count: int, interval: float, stop: Any) -> tuple[list[float], int, float]:
-    """The I/O unit: one untimed request, then ``count`` timed ones; (latencies, right answers, seconds).
+MIN_REQUESTS = 10  # made even past the time cap, so the percentiles have something to stand on
 
-    It sets ``stop`` when it is done, or fails: the busy units must never outlive it.
+
+def enough(made: int, count: int, started: float, cap: float) -> bool:
+    """Whether the requesting unit is done: ``count`` made, or the time cap passed with MIN_REQUESTS made."""
+    return made >= count or (made >= MIN_REQUESTS and time.perf_counter() - started >= cap)
+
+
+class Plan(NamedTuple):
+    """What the requesting unit does: up to ``count`` requests, ``interval`` apart, for at most ``cap`` seconds."""
+
+    count: int
+    interval: float
+    cap: float
+
+
+def requests(host: str, port: int, plan: Plan, stop: Any) -> tuple[list[float], int, float]:
+    """The I/O unit: one untimed request, then the plan's timed ones; (latencies, right answers, seconds).
+
+    It stops early once the plan's cap has passed (a convoy can make each request wait many
+    milliseconds), and sets ``stop`` when it is done, or fails: the busy units must never outlive it.
     """
     conn = http.client.HTTPConnection(host, port, timeout=60)
     latencies: list[float] = []
@@ -69,14 +86,15 @@ def requests(host: str, port: int, count: int, interval: float, stop: Any) -> tu
         conn.request("GET", path_for(-1, 0))
         conn.getresponse().read()
         started = time.perf_counter()
-        for item in range(count):
+        while not enough(len(latencies), plan.count, started, plan.cap):
+            item = len(latencies)
             sent = time.perf_counter()
             conn.request("GET", path_for(item, 0))
             response = conn.getresponse()
             body = response.read()
             latencies.append(time.perf_counter() - sent)
             right += response.status == 200 and body == expected_body(item)
-            time.sleep(interval)
+            time.sleep(plan.interval)
         return latencies, right, time.perf_counter() - started
     finally:
         stop.set()
@@ -100,7 +118,8 @@ class Convoy(Workload):
         Measure("io_seconds", "Time the requesting unit took for all its requests", "s"),
     )
     params = (
-        Param("requests", "int", 100, 20, "timed requests per round"),
+        Param("requests", "int", 100, 20, "timed requests per round (fewer if --convoy-seconds runs out)"),
+        Param("seconds", "duration", 1.0, 0.25, f"longest the requests of a round may take ({MIN_REQUESTS} at least)"),
         Param("interval", "duration", 0.002, 0.002, "pause after each request"),
         Param("chunk", "int", 20_000, 20_000, "countdown steps a busy unit runs between chances for others"),
     )
@@ -109,8 +128,9 @@ class Convoy(Workload):
     def describe(cls, values: dict[str, Any]) -> str:
         interval_ms = float(values["interval"]) * 1e3
         return (
-            f"{int(values['requests']):,} requests to the local server, {interval_ms:g} ms apart, while "
-            f"workers - 1 units count down in chunks of {int(values['chunk']):,} steps beside them"
+            f"{int(values['requests']):,} requests to the local server (at most {float(values['seconds']):g} s), "
+            f"{interval_ms:g} ms apart, while workers - 1 units count down in chunks of "
+            f"{int(values['chunk']):,} steps beside them"
         )
 
     def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
@@ -122,14 +142,19 @@ class Convoy(Workload):
     def uses(self, offers: Any) -> dict[str, int]:
         return {EVENT: 1, YIELD: 1}
 
+    @property
+    def plan(self) -> Plan:
+        return Plan(int(self.p["requests"]), float(self.p["interval"]), float(self.p["seconds"]))
+
     def _outcome(self, latencies: list[float], right: int, seconds: float, chunks: list[int]) -> Outcome:
-        count = int(self.p["requests"])
+        count = len(latencies)
         summary = latency_summary(latencies)
         idle = sum(1 for done in chunks if done < 1)
         extra = {
             "latency_ms": summary,
             "measures": {"latency_ms": {"p50": summary["p50"], "p99": summary["p99"]}, "io_seconds": {"io": seconds}},
             "cpu_chunks": chunks,
+            "requests": count,
         }
         return Outcome(
             value=(right, idle),
@@ -142,11 +167,9 @@ class Convoy(Workload):
     def run_sync(self, ex: SyncExecutor) -> Outcome:
         stop = ex.shared(EVENT)
         stop.clear()
-        chunk, count = int(self.p["chunk"]), int(self.p["requests"])
+        chunk = int(self.p["chunk"])
         busy = [ex.submit(burn, stop, ex.shared(YIELD), chunk) for _ in range(self.workers - 1)]
-        latencies, right, seconds = ex.submit(
-            requests, self.host, self.port, count, float(self.p["interval"]), stop
-        ).result()
+        latencies, right, seconds = ex.submit(requests, self.host, self.port, self.plan, stop).result()
         return self._outcome(latencies, right, seconds, [unit.result() for unit in busy])
 
     async def prepare_async(self, ex: AsyncExecutor) -> None:
@@ -162,7 +185,7 @@ class Convoy(Workload):
         if self.session is not None:
             await self.session.close()
 
-    async def _requests_async(self, count: int, interval: float, stop: Any) -> tuple[list[float], int, float]:
+    async def _requests_async(self, plan: Plan, stop: Any) -> tuple[list[float], int, float]:
         import asyncio
 
         latencies: list[float] = []
@@ -171,13 +194,14 @@ class Convoy(Workload):
             async with self.session.get(path_for(-1, 0)) as response:
                 await response.read()
             started = time.perf_counter()
-            for item in range(count):
+            while not enough(len(latencies), plan.count, started, plan.cap):
+                item = len(latencies)
                 sent = time.perf_counter()
                 async with self.session.get(path_for(item, 0)) as response:
                     body = await response.read()
                     latencies.append(time.perf_counter() - sent)
                     right += response.status == 200 and body == expected_body(item)
-                await asyncio.sleep(interval)
+                await asyncio.sleep(plan.interval)
             return latencies, right, time.perf_counter() - started
         finally:
             stop.set()
@@ -185,7 +209,7 @@ class Convoy(Workload):
     async def run_async(self, ex: AsyncExecutor) -> Outcome:
         stop = ex.shared(EVENT)
         stop.clear()
-        chunk, count = int(self.p["chunk"]), int(self.p["requests"])
+        chunk = int(self.p["chunk"])
         busy = [ex.submit(burn_async(stop, ex.shared(YIELD), chunk)) for _ in range(self.workers - 1)]
-        latencies, right, seconds = await ex.submit(self._requests_async(count, float(self.p["interval"]), stop))
+        latencies, right, seconds = await ex.submit(self._requests_async(self.plan, stop))
         return self._outcome(latencies, right, seconds, [await unit for unit in busy])

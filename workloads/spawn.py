@@ -10,8 +10,9 @@ forkserver, the resource tracker) are started before timing. PEP 703 quotes
 about 100 us per thread and about 50 ms per spawned process.
 
 Memory is measured once per case, before timing: units that sleep are started
-until they fill about a tenth of a second, and the proportional memory (PSS) of
-the worker's whole process tree is read from /proc before and while they live.
+for about a tenth of a second (4 at least, ``--spawn-alive`` at most), and the
+proportional memory (PSS) of the worker's whole process tree is read from /proc
+before and while they live.
 Each verified round checks that every unit ran to its end.
 """
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -53,31 +53,13 @@ async def nothing_async() -> None:
     """The same, as a task."""
 
 
-HOLD_POLL_S = 0.01
-HOLD_AT_MOST_S = 60.0
+def hold(seconds: float) -> None:
+    """A unit that stays alive, asleep, while the memory is read (a polling unit would fight the reader for the GIL)."""
+    time.sleep(seconds)
 
 
-def hold_for(flag: str, seconds: float) -> None:
-    """A unit that holds until ``flag`` goes or ``seconds`` pass (the probe of whether units outlive their start)."""
-    deadline = time.monotonic() + seconds
-    while Path(flag).exists() and time.monotonic() < deadline:
-        time.sleep(HOLD_POLL_S)
-
-
-def hold(flag: str) -> None:
-    """A unit that stays alive, while the memory is read, until the file ``flag`` is removed.
-
-    A file, not an Event: it reaches a process of any start method, and a unit of any kind.
-    """
-    deadline = time.monotonic() + HOLD_AT_MOST_S
-    while Path(flag).exists() and time.monotonic() < deadline:
-        time.sleep(HOLD_POLL_S)
-
-
-async def hold_async(flag: str) -> None:
-    deadline = time.monotonic() + HOLD_AT_MOST_S
-    while Path(flag).exists() and time.monotonic() < deadline:
-        await asyncio.sleep(HOLD_POLL_S)
+async def hold_async(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 def tree_pss_bytes() -> int | None:
@@ -161,14 +143,27 @@ class Spawn(Workload):
         ran = sum(1 for _ in range(count) if ex.launch(kind, nothing).join())
         return ran, time.perf_counter() - started
 
-    def _memory(self, kind: str, before: int | None, after: int | None, alive: int) -> None:
+    def _memory(self, kind: str, before: int | None, after: int | None, alive: int, in_time: bool) -> None:
         if before is None or after is None:
             self.no_memory[kind_name(kind)] = "no /proc to read memory from"
+        elif not in_time:
+            self.no_memory[kind_name(kind)] = "its units ended before their memory was read (machine too slow)"
         else:
             self.memory[kind_name(kind)] = max(0, after - before) / alive / 1024
 
     def _alive(self, kind: str, cost: float) -> int:
+        """Units to keep alive at once: as many as start in about ALIVE_SECONDS, 4 to ``alive``."""
         return max(4, min(int(self.p["alive"]), round(ALIVE_SECONDS / max(cost, 1e-9))))
+
+    @staticmethod
+    def _settle(cost: float) -> float:
+        """How long started units get to come up before their memory is read (a spawned child imports)."""
+        return min(SETTLE_S, max(0.02, 2 * cost))
+
+    @staticmethod
+    def _hold(alive: int, cost: float, settle: float) -> float:
+        """How long each unit sleeps: past the start of the last one, with room, and the settling time."""
+        return 2 * alive * cost + settle + 0.1
 
     def prepare_sync(self, ex: SyncExecutor) -> None:
         for kind in self.kinds():
@@ -180,33 +175,24 @@ class Spawn(Workload):
                 count *= 8
             cost = took / count
             self.count[kind] = max(FIRST_UNITS, min(MAX_UNITS, round(float(self.p["seconds"]) / cost)))
-            with tempfile.TemporaryDirectory(prefix="bench-spawn-") as folder:
-                flag = Path(folder) / "hold"
-                flag.touch()
-                if not self._outlives_its_start(ex, kind, flag):
-                    self.no_memory[kind_name(kind)] = "a unit of this kind ends before the next one starts"
-                    continue
-                alive = self._alive(kind, cost)
-                before = tree_pss_bytes()
-                units = [ex.launch(kind, hold, str(flag)) for _ in range(alive)]
-                time.sleep(SETTLE_S)
-                self._memory(kind, before, tree_pss_bytes(), alive)
-                flag.unlink()
-                for unit in units:
-                    unit.join()
+            if not self._outlives_its_start(ex, kind):
+                self.no_memory[kind_name(kind)] = "a unit of this kind ends before the next one starts"
+                continue
+            alive, settle = self._alive(kind, cost), self._settle(cost)
+            seconds = self._hold(alive, cost, settle)
+            before, started = tree_pss_bytes(), time.perf_counter()
+            units = [ex.launch(kind, hold, seconds) for _ in range(alive)]
+            time.sleep(settle)
+            self._memory(kind, before, tree_pss_bytes(), alive, time.perf_counter() - started < seconds)
+            for unit in units:
+                unit.join()
 
     @staticmethod
-    def _outlives_its_start(ex: SyncExecutor, kind: str, flag: Path, seconds: float = 0.05) -> bool:
-        """Whether a started unit runs beside its starter (a plain call runs to its end first).
-
-        The probe holds until ``flag`` goes, at most ``seconds``: a plain call returns after that.
-        """
+    def _outlives_its_start(ex: SyncExecutor, kind: str, seconds: float = 0.05) -> bool:
+        """Whether a started unit runs beside its starter (a plain call runs to its end first)."""
         started = time.perf_counter()
-        probe = Path(f"{flag}-probe")
-        probe.touch()
-        unit = ex.launch(kind, hold_for, str(probe), seconds)
+        unit = ex.launch(kind, hold, seconds)
         beside = time.perf_counter() - started < seconds
-        probe.unlink()
         unit.join()
         return beside
 
@@ -232,17 +218,14 @@ class Spawn(Workload):
                 count *= 8
             cost = took / count
             self.count[kind] = max(FIRST_UNITS, min(MAX_UNITS, round(float(self.p["seconds"]) / cost)))
-            alive = self._alive(kind, cost)
-            with tempfile.TemporaryDirectory(prefix="bench-spawn-") as folder:
-                flag = Path(folder) / "hold"
-                flag.touch()
-                before = tree_pss_bytes()
-                units = [ex.launch(kind, hold_async, str(flag)) for _ in range(alive)]
-                await asyncio.sleep(SETTLE_S)
-                self._memory(kind, before, tree_pss_bytes(), alive)
-                flag.unlink()
-                for unit in units:
-                    await unit
+            alive, settle = self._alive(kind, cost), self._settle(cost)
+            seconds = self._hold(alive, cost, settle)
+            before, started = tree_pss_bytes(), time.perf_counter()
+            units = [ex.launch(kind, hold_async, seconds) for _ in range(alive)]
+            await asyncio.sleep(settle)
+            self._memory(kind, before, tree_pss_bytes(), alive, time.perf_counter() - started < seconds)
+            for unit in units:
+                await unit
 
     async def run_async(self, ex: AsyncExecutor) -> Outcome:
         return self._outcome({kind: await self._start_join_async(ex, kind, self.count[kind]) for kind in self.kinds()})
