@@ -177,6 +177,7 @@ class Workload:
     params: ClassVar[tuple[Param, ...]] = ()
     queues: ClassVar[int] = 0  # executor queues the workload needs, made before timing
     hidden: ClassVar[bool] = False  # not part of the default matrix (e.g. the no-op)
+    in_quick: ClassVar[bool] = True  # part of the default --quick matrix (False: its cases cost time, not size)
     place: ClassVar[int] = 100  # its place in the default matrix and the report (then by name)
     styles: ClassVar[tuple[str, ...]] = ("sync", "async")  # the forms it offers: run_sync, run_async
     # --- facts read by the harness, the report and compare (saved with the run by ``facts``) ---

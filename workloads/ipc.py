@@ -159,6 +159,7 @@ class Ipc(Workload):
     needs = (CHANNEL,)
     default_workers = (1,)
     warmup_seconds = 0.5
+    in_quick = False  # 24 measurements under processes, a Manager among them: time, whatever the sizes
     measures = (
         Measure("rtt_us", "Round trip: a message there and back", "us per round trip"),
         Measure("messages_per_s", "One way: messages per second", "messages/s", True, False),

@@ -144,7 +144,7 @@ class Locks(Workload):
     size_param = "increments"
     needs = (COUNTER, LOCK)
     default_workers = (1, 4)
-    warmup_seconds = 1.0
+    warmup_seconds = 0.5
     measures = (
         Measure("increments_per_s", "Increments per second", "increments/s", True, False),
         Measure("lost_share", "Updates lost (no lock: the race)", "lost updates (% of all)", False),

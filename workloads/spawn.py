@@ -104,13 +104,14 @@ class Spawn(Workload):
     needs = (START,)
     default_workers = (1,)
     warmup_seconds = 0.5
+    in_quick = False  # a spawned interpreter takes 50-150 ms to start, at any size
     measures = (
         Measure("us_per_start", "Start one unit and join it", "us per unit"),
         Measure("kib_per_unit", "Memory each live unit adds (PSS of the process tree)", "KiB per unit"),
     )
     params = (
-        Param("seconds", "duration", 0.1, 0.02, "time each kind of unit is started and joined for, per round"),
-        Param("alive", "int", 1000, 200, "most units kept alive at once to measure memory per unit"),
+        Param("seconds", "duration", 0.05, 0.01, "time each kind of unit is started and joined for, per round"),
+        Param("alive", "int", 1000, 100, "most units kept alive at once to measure memory per unit"),
     )
 
     @classmethod

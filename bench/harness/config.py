@@ -168,12 +168,14 @@ def check_results_folder(results: str, option: str = "--results") -> None:
 def build(options: dict[str, Any]) -> RunConfig:
     """A RunConfig from parsed options (argparse dests); UserError for what parsing cannot see."""
     builtin = workloads.load_all()
-    chosen = options.get("workloads") or [name for name, w in builtin.items() if not w.hidden]
+    quick = bool(options.get("quick"))
+    chosen = options.get("workloads") or [
+        name for name, w in builtin.items() if not w.hidden and (w.in_quick or not quick)
+    ]
     explicit = options.get("executors") is not None
     executors = options.get("executors") or list(registry())
     if explicit:
         check_executors(executors)
-    quick = bool(options.get("quick"))
     results = options.get("results") or "results"
     check_results_folder(results)
     base = sizes_of(load_run(resolve(options["sizes_from"], Path(results)))) if options.get("sizes_from") else None
