@@ -319,7 +319,7 @@ def measure_rows(frame: pd.DataFrame, workload: str, name: str) -> list[tuple[pd
     ]
 
 
-def measure_title(measure: dict[str, Any], width: int = 55) -> str:
+def measure_title(measure: dict[str, Any], width: int = 70) -> str:
     better = "lower" if measure.get("lower_is_better", True) else "higher"
     return textwrap.fill(f"{measure['title']} ({better} is better)", width)
 
