@@ -10,7 +10,7 @@ forkserver, the resource tracker) are started before timing. PEP 703 quotes
 about 100 us per thread and about 50 ms per spawned process.
 
 Memory is measured once per case, before timing: units that sleep are started
-for about a tenth of a second (4 at least, ``--spawn-alive`` at most), and the
+for about a tenth of a second (2 at least, ``--spawn-alive`` at most), and the
 proportional memory (PSS) of the worker's whole process tree is read from /proc
 before and while they live.
 Each verified round checks that every unit ran to its end.
@@ -53,13 +53,16 @@ async def nothing_async() -> None:
     """The same, as a task."""
 
 
-def hold(seconds: float) -> None:
-    """A unit that stays alive, asleep, while the memory is read (a polling unit would fight the reader for the GIL)."""
-    time.sleep(seconds)
+def hold(until: float) -> None:
+    """A unit that stays alive, asleep, until ``until`` (time.monotonic, one clock for every process here).
+
+    Asleep, not polling for a release: a polling thread would fight the memory reader for the GIL.
+    """
+    time.sleep(max(0.0, until - time.monotonic()))
 
 
-async def hold_async(seconds: float) -> None:
-    await asyncio.sleep(seconds)
+async def hold_async(until: float) -> None:
+    await asyncio.sleep(max(0.0, until - time.monotonic()))
 
 
 def tree_pss_bytes() -> int | None:
@@ -153,8 +156,8 @@ class Spawn(Workload):
             self.memory[kind_name(kind)] = max(0, after - before) / alive / 1024
 
     def _alive(self, kind: str, cost: float) -> int:
-        """Units to keep alive at once: as many as start in about ALIVE_SECONDS, 4 to ``alive``."""
-        return max(4, min(int(self.p["alive"]), round(ALIVE_SECONDS / max(cost, 1e-9))))
+        """Units to keep alive at once: as many as start in about ALIVE_SECONDS, 2 to ``alive``."""
+        return max(2, min(int(self.p["alive"]), round(ALIVE_SECONDS / max(cost, 1e-9))))
 
     @staticmethod
     def _settle(cost: float) -> float:
@@ -163,11 +166,15 @@ class Spawn(Workload):
 
     @staticmethod
     def _hold(alive: int, cost: float, settle: float) -> float:
-        """How long each unit sleeps: past the start of the last one, with room, and the settling time."""
-        return 2 * alive * cost + settle + 0.1
+        """How long from the first start the units live: past the last start, with room, and the settling time.
+
+        If starting them takes longer than that, the memory is not measured (and the round says why).
+        """
+        return 1.5 * alive * cost + settle + 0.05
 
     def prepare_sync(self, ex: SyncExecutor) -> None:
         for kind in self.kinds():
+            self._start_join(ex, kind, FIRST_UNITS)  # the first start of a kind pays for imports: not a measure
             count = FIRST_UNITS
             while True:
                 took = self._start_join(ex, kind, count)[1]
@@ -180,20 +187,19 @@ class Spawn(Workload):
                 self.no_memory[kind_name(kind)] = "a unit of this kind ends before the next one starts"
                 continue
             alive, settle = self._alive(kind, cost), self._settle(cost)
-            seconds = self._hold(alive, cost, settle)
-            before, started = tree_pss_bytes(), time.perf_counter()
-            units = [ex.launch(kind, hold, seconds) for _ in range(alive)]
+            before, until = tree_pss_bytes(), time.monotonic() + self._hold(alive, cost, settle)
+            units = [ex.launch(kind, hold, until) for _ in range(alive)]
             time.sleep(settle)
-            self._memory(kind, before, tree_pss_bytes(), alive, time.perf_counter() - started < seconds)
+            self._memory(kind, before, tree_pss_bytes(), alive, time.monotonic() < until)
             for unit in units:
                 unit.join()
 
     @staticmethod
     def _outlives_its_start(ex: SyncExecutor, kind: str, seconds: float = 0.05) -> bool:
         """Whether a started unit runs beside its starter (a plain call runs to its end first)."""
-        started = time.perf_counter()
-        unit = ex.launch(kind, hold, seconds)
-        beside = time.perf_counter() - started < seconds
+        until = time.monotonic() + seconds
+        unit = ex.launch(kind, hold, until)
+        beside = time.monotonic() < until
         unit.join()
         return beside
 
@@ -211,6 +217,7 @@ class Spawn(Workload):
 
     async def prepare_async(self, ex: AsyncExecutor) -> None:
         for kind in self.kinds():
+            await self._start_join_async(ex, kind, FIRST_UNITS)
             count = FIRST_UNITS
             while True:
                 took = (await self._start_join_async(ex, kind, count))[1]
@@ -220,11 +227,10 @@ class Spawn(Workload):
             cost = took / count
             self.count[kind] = max(FIRST_UNITS, min(MAX_UNITS, round(float(self.p["seconds"]) / cost)))
             alive, settle = self._alive(kind, cost), self._settle(cost)
-            seconds = self._hold(alive, cost, settle)
-            before, started = tree_pss_bytes(), time.perf_counter()
-            units = [ex.launch(kind, hold_async, seconds) for _ in range(alive)]
+            before, until = tree_pss_bytes(), time.monotonic() + self._hold(alive, cost, settle)
+            units = [ex.launch(kind, hold_async, until) for _ in range(alive)]
             await asyncio.sleep(settle)
-            self._memory(kind, before, tree_pss_bytes(), alive, time.perf_counter() - started < seconds)
+            self._memory(kind, before, tree_pss_bytes(), alive, time.monotonic() < until)
             for unit in units:
                 await unit
 
