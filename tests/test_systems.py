@@ -416,7 +416,8 @@ def test_costs_are_drawn_one_row_per_executor_and_kind_on_a_log_axis() -> None:
     fig = plots.costs_figure(table.cases(run), facts, "switch")
     assert fig is not None
     (ax,) = fig.axes
-    ticks = sorted(zip(ax.get_yticks(), (label.get_text() for label in ax.get_yticklabels())), reverse=True)
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    ticks = sorted(zip(ax.get_yticks(), labels, strict=True), reverse=True)
     top_down = [label for _, label in ticks]  # executors in their own order, each kind as it was measured
     assert top_down == [
         "sequential: generator",
