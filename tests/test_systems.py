@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 import json
 import math
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import assert_none_left, run_bench, saved_run, unrunnable_reason
+from conftest import PROCESS_TAG, assert_none_left, run_bench, saved_run, unrunnable_reason
 
 import workloads
 import workloads.fault
@@ -77,10 +78,17 @@ def offered_kinds(executor: str, family: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def systems_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A saved tiny run of the six workloads over every executor (made once for this module)."""
+    """A saved tiny run of the six workloads over every executor (made once for this module).
+
+    Its processes are tagged: none may outlive it (forkservers, managers and spawned units included).
+    """
     folder = tmp_path_factory.mktemp("systems")
-    done = run_bench("run", *TINY_SYSTEMS, "--results", str(folder / "results"), "--no-report", cwd=folder)
+    tag = uuid.uuid4().hex
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROCESS_TAG, tag)
+        done = run_bench("run", *TINY_SYSTEMS, "--results", str(folder / "results"), "--no-report", cwd=folder)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert_none_left(tag)
     data: dict[str, Any] = json.loads(saved_run(folder / "results").read_text())
     data["_path"] = str(saved_run(folder / "results"))
     return data
