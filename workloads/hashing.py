@@ -3,8 +3,8 @@
 hashlib lets go of the GIL while it hashes more than 2 KiB at once
 (``HASHLIB_GIL_MINSIZE``), so threads hash on every core: the other half of the
 ``cpu`` lesson. At 2 KiB per buffer the GIL is dropped and taken back around
-every 1-2 us hash and two threads run slower than one; from about 64 KiB they
-come near 2x on 2 cores (``--hashing-buffer-kib`` shows both). Coroutines still
+every hash of a microsecond or two, and two threads can run slower than one;
+large buffers let each thread keep a core (``--hashing-buffer-kib`` shows both). Coroutines still
 run one hash at a time. Each task hashes one buffer salted with its index, so
 every answer differs; the digests of a round are checked against the same
 digests computed once, sequentially, before timing.

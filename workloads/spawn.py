@@ -107,7 +107,7 @@ class Spawn(Workload):
     needs = (START,)
     default_workers = (1,)
     warmup_seconds = 0.5
-    in_quick = False  # a spawned interpreter takes 50-150 ms to start, at any size
+    in_quick = False  # a spawned interpreter imports for tens of milliseconds, at any size
     measures = (
         Measure("us_per_start", "Start one unit and join it", "us per unit"),
         Measure("kib_per_unit", "Memory each live unit adds (PSS of the process tree)", "KiB per unit"),
