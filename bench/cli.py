@@ -165,7 +165,9 @@ def cmd_list(argv: list[str]) -> int:
     ladder = ",".join(map(str, cpu_ladder(usable)))
     for name, workload in workloads.load_all().items():
         hidden = "  [not in the default matrix]" if workload.hidden else ""
-        judged = "paired speedup" if workload.judged_by == workloads.PAIRED else f"against the ideal {workload.ideal}"
+        hidden = hidden or ("  [not in --quick]" if not workload.in_quick else "")
+        judged = workloads.JUDGED_WORDS.get(workload.judged_by, workload.judged_by)
+        judged += f" {workload.ideal}" if workload.judged_by == workloads.IDEAL else ""
         print(f"  {name:<10} {workload.summary()} ({workload.unit}; {judged}){hidden}")
         workers = ",".join(map(str, workload.default_workers)) or ladder
         print(f"      {'--' + name + '-workers':<26} worker counts [default {workers}]")

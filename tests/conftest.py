@@ -19,9 +19,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: A whole matrix at tiny sizes: every workload and executor, seconds in all.
+#: The first three workloads over every executor at tiny sizes, seconds in all (the tutorial's systems,
+#: locks to convoy, have a tiny run of their own in test_systems.py).
+TINY_WORKLOADS = ["cpu", "http", "pipeline"]
 TINY = [
     "--quick",
+    "--workloads",
+    ",".join(TINY_WORKLOADS),
     "--workers",
     "1,2",
     "--http-workers",

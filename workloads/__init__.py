@@ -13,6 +13,13 @@ it from the run and name no workload.
 Workloads import nothing from ``bench``: the executor surface they use is the
 duck-typed protocol below, which ``bench.worker.executors`` implements. A
 user's own function becomes a workload through the same door (``target.py``).
+
+Beyond map, submit and queue, an executor may offer the tutorial's primitives
+(a lock, a shared counter, an event, channels between two units, token
+handoffs, ways to start one unit: see "Primitives" below). It names them in
+its ``ExecutorInfo.offers``; a workload names what it cannot do without in
+``needs``, and the matrix skips it, with the reason, under an executor that
+lacks one (an executor written against map/submit/queue alone offers none).
 """
 
 from __future__ import annotations
@@ -20,20 +27,73 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
 #: How a workload's result is judged, and so which figure decides for it (``Workload.judged_by``).
 PAIRED = "paired"  # speedup against a sequential round run right beside each round, in the same process
 IDEAL = "ideal"  # measured time against the time the work would take with no overhead at all
-JUDGEMENTS = (PAIRED, IDEAL)
+COST = "cost"  # what one operation costs (a switch, a start, a message), per kind, measured inside the round
+RACE = "race"  # a shared counter: increments per second and the updates lost, per variant (no lock, Lock, RLock)
+LATENCY = "latency"  # latency percentiles of a short request as CPU-bound units beside it grow (workers)
+JUDGEMENTS = (PAIRED, IDEAL, COST, RACE, LATENCY)
+JUDGED_WORDS = {  # how each judgement reads in a listing
+    PAIRED: "paired speedup",
+    IDEAL: "against the ideal",
+    COST: "cost of one operation, per kind",
+    RACE: "increments/s and updates lost, per lock",
+    LATENCY: "latency percentiles as busy units are added",
+}
 
 #: How a workload is drawn (``Workload.figure``).
 SCALING = "scaling"  # speedup against workers, with min(workers, cores) as the ideal line
 AGAINST_IDEAL = "against_ideal"  # throughput, time over the ideal and latency, against concurrency
 THROUGHPUT = "throughput"  # throughput against workers
-FIGURES = (SCALING, AGAINST_IDEAL, THROUGHPUT)
+COSTS = "costs"  # each measure (``Workload.measures``) as dots on a log axis: a row per executor and kind
+BY_WORKERS = "by_workers"  # each measure against workers: a line per executor and kind
+FIGURES = (SCALING, AGAINST_IDEAL, THROUGHPUT, COSTS, BY_WORKERS)
+
+# --- Primitives: what an executor may offer beyond map/submit/queue -------------------------------------------
+# ``ExecutorInfo.offers`` maps each capability to what the executor uses for it, in words ({"lock":
+# "threading.Lock"}). A name ending in ":" is a family of kinds ("channel:pipe", "channel:queue"). Before the
+# executor starts, the case hands it the workload's ``uses(offers)`` (capability -> how many), because a process
+# pool can only inherit primitives made before it forks; in a round, ``ex.shared(capability, i)`` gives the
+# i-th one (in a pool process it IS the primitive: what the parent holds is a reference that unpickles to it),
+# and ``ex.launch(kind, fn, *args)`` starts one unit of a START kind. Under asyncio, what waits is awaited.
+LOCK = "lock"  # a mutex the units share: ``with lock:`` (``async with`` under asyncio)
+RLOCK = "rlock"  # a re-entrant one
+COUNTER = "counter"  # one shared integer, read and written as ``.value``: no atomicity, no lock of its own
+EVENT = "event"  # set() / is_set() / clear() / wait()
+YIELD = "yield"  # a callable letting the other units run where they only switch when asked (no-op for threads)
+CHANNEL = "channel:"  # (end_a, end_b): each end's send(obj) reaches the other end's recv()
+HANDOFF = "handoff:"  # (a, b): a(n) passes a token to b(n) and waits for it, n times; b is None when a alone drives
+START = "start:"  # kinds of unit ``launch`` starts; its handle's join() says whether the unit ran to its end
+CAPABILITIES = {  # each in words, after "offers no"
+    LOCK: "lock shared by its units",
+    RLOCK: "re-entrant lock",
+    COUNTER: "counter shared by its units",
+    EVENT: "event shared by its units",
+    YIELD: "way for a unit to let the others run",
+    CHANNEL: "channel between two units running at once",
+    HANDOFF: "token handoff between units",
+    START: "way to start one unit on its own",
+}
+
+
+def offered(capability: str, offers: Mapping[str, str]) -> bool:
+    """Whether ``offers`` has ``capability`` (for a family, one kind of it at least)."""
+    return any(name.startswith(capability) for name in offers) if capability.endswith(":") else capability in offers
+
+
+def kinds(family: str, offers: Mapping[str, str]) -> list[str]:
+    """The kinds of ``family`` in ``offers``, in the executor's own order ("channel:pipe", ...)."""
+    return [name for name in offers if name.startswith(family)]
+
+
+def kind_name(capability: str) -> str:
+    """A kind without its family: "channel:pipe" -> "pipe"."""
+    return capability.split(":", 1)[-1]
 
 
 class Handle(Protocol):
@@ -41,23 +101,31 @@ class Handle(Protocol):
 
 
 class SyncExecutor(Protocol):
-    """The surface a blocking-style executor offers to a workload."""
+    """The surface a blocking-style executor offers to a workload.
+
+    ``shared`` and ``launch`` exist only where the executor's ``INFO.offers`` names what is asked for
+    (see "Primitives" above); a workload that ``needs`` them is never run elsewhere.
+    """
 
     workers: int
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]: ...
     def submit(self, fn: Callable[..., Any], *args: Any) -> Handle: ...
     def queue(self, index: int = 0) -> Any: ...
+    def shared(self, capability: str, index: int = 0) -> Any: ...
+    def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Any: ...
 
 
 class AsyncExecutor(Protocol):
-    """The surface the asyncio executor offers to a workload."""
+    """The surface the asyncio executor offers to a workload (``launch`` returns a Task: await it)."""
 
     workers: int
 
     async def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]: ...
     def submit(self, coro: Any) -> Any: ...
     def queue(self, index: int = 0) -> Any: ...
+    def shared(self, capability: str, index: int = 0) -> Any: ...
+    def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -69,6 +137,17 @@ class Param:
     default: float
     quick: float
     help: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure a COST, RACE or LATENCY workload reports per kind: ``Outcome.extra["measures"][name][kind]``."""
+
+    name: str  # its key in extra["measures"]
+    title: str  # in words, for a figure's panel
+    unit: str  # "us per switch", "increments/s", "ms"
+    log: bool = True  # drawn on a log axis (costs that span orders of magnitude)
+    lower_is_better: bool = True
 
 
 @dataclass
@@ -98,6 +177,8 @@ class Workload:
     params: ClassVar[tuple[Param, ...]] = ()
     queues: ClassVar[int] = 0  # executor queues the workload needs, made before timing
     hidden: ClassVar[bool] = False  # not part of the default matrix (e.g. the no-op)
+    in_quick: ClassVar[bool] = True  # part of the default --quick matrix (False: its cases cost time, not size)
+    place: ClassVar[int] = 100  # its place in the default matrix and the report (then by name)
     styles: ClassVar[tuple[str, ...]] = ("sync", "async")  # the forms it offers: run_sync, run_async
     # --- facts read by the harness, the report and compare (saved with the run by ``facts``) ---
     needs_server: ClassVar[bool] = False  # the local HTTP server runs for it; its address is context["url"]
@@ -109,11 +190,15 @@ class Workload:
     core_bound: ClassVar[bool] = True  # its best speedup is min(workers, usable cores)
     default_workers: ClassVar[tuple[int, ...]] = ()  # worker counts; empty: 1, 2, 4, ... up to 2x usable cores
     latency: ClassVar[bool] = False  # each round reports per-request latency percentiles (extra["latency_ms"])
+    measures: ClassVar[tuple[Measure, ...]] = ()  # what each round reports in extra["measures"], per kind
+    needs: ClassVar[tuple[str, ...]] = ()  # primitives it cannot run without (capabilities; "family:" = any kind)
+    warmup_seconds: ClassVar[float | None] = None  # its own warm-up by time, unless --warmup-seconds is given
 
     def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
         self.workers = workers
         self.p = values
         self.context = context
+        self.offers: Mapping[str, str] = context.get("offers", {})  # the executor's, inside the worker only
 
     @classmethod
     def describe(cls, values: dict[str, Any]) -> str:
@@ -142,7 +227,17 @@ class Workload:
             "heatmap": cls.heatmap,
             "core_bound": cls.core_bound,
             "latency": cls.latency,
+            "measures": [asdict(measure) for measure in cls.measures],
+            "needs": list(cls.needs),
         }
+
+    def lacks(self, offers: Mapping[str, str]) -> list[str]:
+        """What of ``needs`` the executor whose ``offers`` these are has not, in words (the matrix skips it)."""
+        return [CAPABILITIES.get(need, need) for need in self.needs if not offered(need, offers)]
+
+    def uses(self, offers: Mapping[str, str]) -> dict[str, int]:
+        """The primitives the executor must make before it starts, capability -> how many (default: none)."""
+        return {}
 
     def units(self) -> int:
         """How many concurrent units (threads, processes, greenlets, tasks) the executor needs."""
@@ -200,6 +295,9 @@ def load_all() -> dict[str, type[Workload]]:
     """Import every workload module and return the registry."""
     for module in modules():
         importlib.import_module(f"{__name__}.{module}")
+    ordered = sorted(REGISTRY.items(), key=lambda item: (item[1].place, item[0]))
+    REGISTRY.clear()
+    REGISTRY.update(ordered)
     return REGISTRY
 
 

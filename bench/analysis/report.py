@@ -18,7 +18,7 @@ import pandas as pd
 from .. import machine, results
 from ..errors import UserError
 from . import memory, side_by_side
-from .plots import Spec, specs, speedup_basis, speedups
+from .plots import Spec, not_measured_note, short, specs, speedup_basis, speedups
 from .table import Facts, cases, fmt
 from .verdict import Verdict, confidence_note, verdicts
 
@@ -176,6 +176,33 @@ ONE_UNIT_NOTE = (
 )
 
 
+def measures_section(frame: pd.DataFrame, facts: Facts) -> list[str]:
+    """What the workloads timed inside their rounds (costs per kind, lost updates, latency per busy unit).
+
+    One table per workload, one row per executor, workers and kind, one column per measure: every measure
+    the rounds reported, drawn or not (a workload's facts name and order the ones it draws).
+    """
+    lines: list[str] = []
+    for workload, group in frame[frame["measures"].notna()].groupby("workload", sort=False):
+        titles = {m["name"]: f"{m['title']} ({m['unit']})" for m in facts.workload(str(workload))["measures"]}
+        names = list(titles) + sorted({name for m in group["measures"] for name in m} - set(titles))
+        rows = []
+        for _, row in group.iterrows():
+            kinds = list(dict.fromkeys(kind for name in names for kind in row["measures"].get(name) or {}))
+            for kind in kinds:
+                cells = [row["measures"].get(name, {}).get(kind) for name in names]
+                rows.append(
+                    [row["executor"], str(row["workers"]), kind, *("" if v is None else short(v) for v in cells)]
+                )
+        if not rows:
+            continue
+        lines += [f"### {workload}: measured inside its rounds (medians over the rounds)", ""]
+        lines += [*_table(["executor", "workers", "kind", *(titles.get(n, n) for n in names)], rows), ""]
+        note = not_measured_note(frame, str(workload))
+        lines += [note, ""] if note else []
+    return (["## Measured inside the rounds", "", *lines]) if lines else []
+
+
 def memory_section(frame: pd.DataFrame) -> list[str]:
     """The memory cost of each model: the slope of the tree's peak PSS against its units.
 
@@ -253,8 +280,8 @@ def index_markdown(
     if interpreters:  # a --python run: the figures and tables below are the first interpreter's
         first = side_by_side.labels(facts)[0]
         lines += [f"Several interpreters ran side by side: the figures and tables below are {first}'s.", ""]
-    lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts) + memory_section(frame)
-    lines += startup_section(frame)
+    lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts)
+    lines += measures_section(frame, facts) + memory_section(frame) + startup_section(frame)
     lines += interpreters or []
     lines += problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)

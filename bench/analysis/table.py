@@ -26,6 +26,8 @@ UNKNOWN_WORKLOAD: dict[str, Any] = {
     "ideal": "",
     "description": "",
     "summary": "",
+    "measures": [],
+    "needs": [],
 }
 UNKNOWN_RANK = 1000
 BASELINE = "sequential"  # the executor paired speedups are measured against
@@ -159,6 +161,8 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         else None,
         "unstable": list(extra.get("unstable") or []),
         "timeline": timeline if timeline.get("t_s") else None,
+        "measures": extra.get("measures") or None,
+        "not_measured": dict(extra.get("not_measured") or {}),
     }
 
 
@@ -180,8 +184,26 @@ def _pool(group: pd.DataFrame) -> dict[str, Any]:
             for reason in reasons
         ],
         timeline=max(timelines, key=lambda t: len(t["t_s"])) if timelines else None,
+        measures=pool_measures([m for m in group["measures"] if m]),
+        not_measured={kind: why for found in group["not_measured"] for kind, why in found.items()},
     )
     return pooled
+
+
+def pool_measures(passes: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]] | None:
+    """What a workload timed inside its rounds, over passes: the median per measure and kind (None: nothing)."""
+    pooled: dict[str, dict[str, list[float]]] = {}
+    for one in passes:
+        for name, by_kind in one.items():
+            for kind, value in by_kind.items():
+                if value is not None:
+                    pooled.setdefault(name, {}).setdefault(kind, []).append(float(value))
+    if not pooled:
+        return None
+    return {
+        name: {kind: float(pd.Series(values).median()) for kind, values in kinds.items()}
+        for name, kinds in pooled.items()
+    }
 
 
 def cases(run: dict[str, Any], facts: Facts | None = None) -> pd.DataFrame:
@@ -194,6 +216,7 @@ def cases(run: dict[str, Any], facts: Facts | None = None) -> pd.DataFrame:
                 *KEY,
                 *NUMERIC,
                 *("passes", "unit", "data", "data_by_pass", "ratios_by_pass", "cores_by_pass", "unstable", "timeline"),
+                *("measures", "not_measured"),
             ]
         )
     rows = pd.DataFrame(entries)

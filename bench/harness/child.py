@@ -34,8 +34,11 @@ class ChildError(Exception):
 class Child:
     """One child process speaking JSON lines on stdout and reading commands on stdin."""
 
-    def __init__(self, argv: list[str], name: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: list[str], name: str, env: dict[str, str] | None = None, stacks_signal: int | None = None
+    ) -> None:
         self.name = name
+        self.stacks_signal = stacks_signal  # asks the child for its threads' stacks on stderr (a hung worker)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child, closed in stop()
         self.proc = subprocess.Popen(
             argv,
@@ -77,7 +80,11 @@ class Child:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ChildError(f"{self.name} gave no answer within {timeout:g} s", kind="Timeout")
+                raise ChildError(
+                    f"{self.name} made no progress for {timeout:g} s (no answer): hung, so its process tree is killed",
+                    kind="Timeout",
+                    traceback=self._stacks(),
+                )
             if self._selector.select(min(left, 0.5)):
                 chunk = os.read(fd, 65536)
                 if not chunk:
@@ -89,6 +96,16 @@ class Child:
         except ValueError:
             raise ChildError(f"{self.name} wrote a line that is not the protocol: {line[:200]!r}") from None
         return message if isinstance(message, dict) else {"event": "invalid", "raw": message}
+
+    def _stacks(self, wait_s: float = 0.3) -> str:
+        """The hung child's own account of where its threads are (its stderr after the signal), or ""."""
+        if self.stacks_signal is None or self.proc.poll() is not None:
+            return ""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.proc.pid, self.stacks_signal)
+            time.sleep(wait_s)
+            return self.stderr_tail(80)
+        return ""
 
     def _died(self, what: str) -> ChildError:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..worker.protocol import STACKS_SIGNAL
 from .child import Child, ChildError, python_argv
 from .interpreters import Interpreter
 from .matrix import Case
@@ -34,7 +35,7 @@ def start_worker(
     """A ready worker for ``case`` (under ``python``, else the harness's interpreter) and its ``ready`` message."""
     config = case.worker_config(context, baseline, target)
     argv = python_argv("bench.worker", config, python=python.command if python else None)
-    child = Child(argv, f"the worker of {case.id}", python.env if python else None)
+    child = Child(argv, f"the worker of {case.id}", python.env if python else None, stacks_signal=STACKS_SIGNAL)
     try:
         ready = child.receive(timeout)
     except ChildError as exc:

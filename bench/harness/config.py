@@ -50,6 +50,7 @@ class RunConfig:
     warmup: int = 1
     warmup_seconds: float = 3.0
     warmup_limit: float = 20.0  # ... and on until the rounds settle, at most this long
+    explicit_warmup_seconds: bool = False  # --warmup-seconds was given: it beats a workload's own
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
     interval: float = 0.05
@@ -79,6 +80,17 @@ class RunConfig:
         """The worker counts a workload runs at: its own option, then --workers, then its default ladder."""
         own = self.ladders.get(name) or self.workers or list(self.workload(name).default_workers)
         return own or cpu_ladder(machine.usable_cores())
+
+    def warmup_seconds_for(self, name: str) -> float:
+        """How long a case of ``name`` warms up: --warmup-seconds if given, else the run's or its own, shorter.
+
+        A workload whose rounds time their own operations inside (switches, starts) may need less than
+        the 3 s a CPU-bound countdown needs to reach its steady speed.
+        """
+        own = self.workload(name).warmup_seconds
+        if own is None or self.explicit_warmup_seconds:
+            return self.warmup_seconds
+        return min(self.warmup_seconds, own)
 
     @property
     def needs_server(self) -> bool:
@@ -174,12 +186,14 @@ def check_results_folder(results: str, option: str = "--results") -> None:
 def build(options: dict[str, Any]) -> RunConfig:
     """A RunConfig from parsed options (argparse dests); UserError for what parsing cannot see."""
     builtin = workloads.load_all()
-    chosen = options.get("workloads") or [name for name, w in builtin.items() if not w.hidden]
+    quick = bool(options.get("quick"))
+    chosen = options.get("workloads") or [
+        name for name, w in builtin.items() if not w.hidden and (w.in_quick or not quick)
+    ]
     explicit = options.get("executors") is not None
     executors = options.get("executors") or defaults()
     if explicit and not options.get("python"):
         check_executors(executors)
-    quick = bool(options.get("quick"))
     results = options.get("results") or "results"
     check_results_folder(results)
     base = sizes_of(load_run(resolve(options["sizes_from"], Path(results)))) if options.get("sizes_from") else None
@@ -224,6 +238,7 @@ def build(options: dict[str, Any]) -> RunConfig:
     for name in ("rounds", "warmup", "warmup_seconds", "warmup_limit", "passes", "seed", "interval", "max_processes"):
         if options.get(name) is not None:
             setattr(config, name, options[name])
+    config.explicit_warmup_seconds = options.get("warmup_seconds") is not None
     config.round_seconds = options.get("round_seconds")
     config.sizes_from = options.get("sizes_from")
     if config.server_port and config.needs_server:

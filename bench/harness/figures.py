@@ -55,7 +55,27 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
         figures.update(ideal_s=ideal, vs_ideal=median_s / ideal if ideal > 0 else None)  # no ideal at zero latency
     if facts.get("latency"):
         figures.update(latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
+    if facts.get("measures"):
+        figures.update(inner_measures([m["extra"] for m in messages]))
     return figures
+
+
+def inner_measures(extras: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a workload timed inside its rounds (``extra["measures"]``): the median of each figure per kind,
+    every round's figures, and what it could not measure under this executor, with the reason.
+    """
+    rounds = [extra.get("measures") or {} for extra in extras]
+    medians: dict[str, dict[str, float]] = {}
+    for one in rounds:
+        for name, by_kind in one.items():
+            for kind in by_kind:
+                values = [r[name][kind] for r in rounds if r.get(name, {}).get(kind) is not None]
+                if values:
+                    medians.setdefault(name, {})[kind] = statistics.median(values)
+    not_measured: dict[str, str] = {}
+    for extra in extras:
+        not_measured.update(extra.get("not_measured") or {})
+    return {"measures": medians, "measures_rounds": rounds, "not_measured": not_measured}
 
 
 def memory_per_unit(ready: dict[str, Any], sampled: dict[str, Any], units: int) -> float | None:

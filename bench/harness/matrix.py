@@ -104,6 +104,9 @@ def skip_reason(
             f"{case.executor}: {instance.units()} {units} are over the cap of {config.max_processes} "
             "(--max-processes; each is a whole interpreter)"
         )
+    lacks = instance.lacks(executor.offers)
+    if lacks:
+        return f"{case.executor} offers no {' and no '.join(lacks)}, which {case.workload} needs (ExecutorInfo.offers)"
     return instance.skip_reason(case.executor, executor.style)
 
 
@@ -111,8 +114,10 @@ def _group(config: RunConfig, workload: str, workers: int, executor: str, values
     """One case under every interpreter of the run (or the harness's own), in --python's order."""
     cls = config.workload(workload)
     executor_info = info(executor)
-    paired = cls.judged_by == workloads.PAIRED and executor != BASELINE
     instance = cls(workers, dict(values), {})
+    # Paired against sequential only if judged so, and if its units use none of the executor's
+    # primitives (locks, events: a sequential twin would have none of them to share).
+    paired = cls.judged_by == workloads.PAIRED and executor != BASELINE and not instance.uses(executor_info.offers)
     group = []
     pythons: list[Interpreter | None] = [*config.pythons] or [None]
     for python in pythons:

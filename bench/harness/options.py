@@ -151,12 +151,16 @@ def run_options() -> list[Option]:
     """Every option of a run; workload parameters and ladders come from the workloads themselves."""
     registry = workloads.load_all()
     defaults = ",".join(name for name, workload in registry.items() if not workload.hidden)
+    not_quick = ",".join(name for name, w in registry.items() if not w.hidden and not w.in_quick)
     options = [
-        Option("quick", "small sizes for every default: the whole matrix in about a minute"),
+        Option(
+            "quick",
+            "small sizes for every default, and only the workloads that shrink with them: the matrix in about a minute",
+        ),
         Option(
             "workloads",
             f"workloads to run: built-in names, or your own functions as module:function or "
-            f"path/to/file.py:function (default: {defaults})",
+            f"path/to/file.py:function (default: {defaults}; --quick leaves out {not_quick or 'none'})",
             workload_list,
             "LIST",
         ),

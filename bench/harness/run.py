@@ -31,7 +31,7 @@ from .config import RunConfig
 from .figures import case_figures, memory_per_unit, unstable_reasons
 from .interpreters import Interpreter, expects_gil
 from .matrix import Case
-from .rounds import Rounds
+from .rounds import Rounds, Warmup
 from .sampler import Sampler, summarize
 from .server_handle import ServerHandle
 
@@ -48,6 +48,20 @@ def gil_state(ready: dict[str, Any], messages: list[dict[str, Any]], python: Int
     expected = python.expects_gil if python is not None else expects_gil(machine.free_threaded_build(), os.environ)
     differed = any(reading != expected for reading in readings)
     return {"gil_enabled": not expected if differed else expected, "gil_expected": expected}
+
+
+def _worker_figures(ready: dict[str, Any], boot_s: float, warmed: Warmup) -> dict[str, Any]:
+    """What the worker said of itself when ready, and how its warm-up went."""
+    return {
+        "startup_s": ready["startup_s"],
+        "prepare_s": ready.get("prepare_s"),
+        "worker_boot_s": boot_s,
+        "warmup_rounds": warmed.rounds,
+        "warmup_s": warmed.seconds,
+        "warmup_settled": warmed.settled,
+        "watched_modules": ready.get("watched_modules", []),
+        "executor_facts": ready.get("executor") or {},  # e.g. the start method it ran with
+    }
 
 
 class Run:
@@ -98,10 +112,7 @@ class Run:
     def measure(self, case: Case, benchmark: Any) -> None:
         """Run ``case`` under ``benchmark.pedantic`` and journal what came of it."""
         if case.skip:
-            skipped = {"name": case.id, "params": case.params, "reason": case.skip}
-            self.skipped.append(skipped)
-            self.journal.append({"kind": "skipped", "entry": skipped})
-            pytest.skip(case.skip)
+            self._skip(case, case.skip)
         benchmark.group = case.workload
         benchmark.params = case.params
         facts = self.facts[case.workload]
@@ -119,7 +130,8 @@ class Run:
                 sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
                 sampler.start()
             rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
-            warmed = rounds.warm_up(self.config.warmup, self.config.warmup_seconds, self.config.warmup_limit)
+            warmup_s = self.config.warmup_seconds_for(case.workload)
+            warmed = rounds.warm_up(self.config.warmup, warmup_s, self.config.warmup_limit)
             if self.server is not None and facts["needs_server"]:
                 self.server.stats(reset=True)  # count the measured rounds only
             benchmark.pedantic(
@@ -127,16 +139,7 @@ class Run:
             )
             ticks = sampler.stop() if sampler else []
             extra = case_figures(case, facts, rounds, self.config.rounds, list(benchmark.stats.stats.data))
-            extra.update(
-                startup_s=ready["startup_s"],
-                prepare_s=ready.get("prepare_s"),
-                worker_boot_s=boot_s,
-                warmup_rounds=warmed.rounds,
-                warmup_s=warmed.seconds,
-                warmup_settled=warmed.settled,
-                watched_modules=ready.get("watched_modules", []),
-                executor_facts=ready.get("executor") or {},  # e.g. the start method it ran with
-            )
+            extra.update(_worker_figures(ready, boot_s, warmed))
             extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
             extra.update(gil_state(ready, rounds.messages, python))
             extra["unstable"] = unstable_reasons(extra)
@@ -155,6 +158,13 @@ class Run:
         entry = benchmark.stats.as_dict(include_data=True)
         self.benchmarks.append(entry)
         self.journal.append({"kind": "benchmark", "entry": entry})
+
+    def _skip(self, case: Case, reason: str) -> None:
+        """Record a skipped case (journalled: a salvaged run keeps its reasons too), then skip it."""
+        skipped = {"name": case.id, "params": case.params, "reason": reason}
+        self.skipped.append(skipped)
+        self.journal.append({"kind": "skipped", "entry": skipped})
+        pytest.skip(reason)
 
     def _resources(
         self, case: Case, ready: dict[str, Any], sampler: Sampler | None, sampled: dict[str, Any]

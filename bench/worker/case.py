@@ -65,9 +65,10 @@ class Case:
         context = config.get("context", {})
         if context.get("url"):  # a user's function finds the local server here (pool processes inherit it)
             os.environ[SERVER_ENV] = context["url"]
-        self.workload = workload_cls(config["workers"], config["params"], context)
+        executor_info = info(config["executor"])
+        self.workload = workload_cls(config["workers"], config["params"], {**context, "offers": executor_info.offers})
         raise_open_files_limit(self.workload.units() + OPEN_FILES_SPARE)
-        self.style = info(config["executor"]).style
+        self.style = executor_info.style
         self.executor = create(
             config["executor"],
             self.workload.units(),
@@ -75,6 +76,9 @@ class Case:
             self.workload.queue_maxsize(),
             self.workload.process_setup(),
         )
+        uses = self.workload.uses(executor_info.offers)
+        if uses:  # the tutorial's primitives, made before start: a process pool inherits them when it forks
+            self.executor.provide(uses)
         # An executor may bring its own event loop (uvloop); the others get asyncio's default one.
         new_loop = getattr(self.executor, "new_event_loop", asyncio.new_event_loop)
         self.loop: asyncio.AbstractEventLoop | None = new_loop() if self.style == "async" else None

@@ -15,8 +15,10 @@ it cannot be used.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -107,8 +109,14 @@ def finish(case: Case | None, code: int) -> int:
     return code
 
 
+#: The signal on which a worker writes every thread's stack to stderr (the harness sends it to a hung worker).
+STACKS_SIGNAL = getattr(signal, "SIGUSR1", None)
+
+
 def main(argv: list[str]) -> int:
     channel = private_channel()
+    if STACKS_SIGNAL is not None:  # a hung round shows where it hangs: both sides of a deadlock, say
+        faulthandler.register(STACKS_SIGNAL, all_threads=True)
     if argv and argv[0] == "--inspect":
         return inspect(argv[1:], channel)
     config = json.loads(argv[0])

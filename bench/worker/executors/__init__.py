@@ -2,11 +2,17 @@
 
 Each module here holds ``INFO`` (what the harness and the report need to know)
 and a class ``Executor`` offering the small surface a workload uses (map,
-submit, queue). An executor is built inside the case's own worker process,
-never in the harness. Its module imports its heavy dependencies lazily, so the
-harness can read every ``INFO`` and a worker imports only its own executor's
-module (a threads worker never imports gevent, and gevent is imported only
-after ``gevent.monkey.patch_all()``: see ``bench.worker.__main__``). A module is
+submit, queue). An executor may offer the tutorial's primitives too (locks, a
+shared counter, events, channels, handoffs, starting one unit): it lists them
+in ``INFO.offers`` and implements ``provide``, ``shared`` and ``launch`` (see
+``workloads``' "Primitives" and ``bench.worker.primitives``); one that offers
+nothing is skipped, with the reason, for the workloads that need them.
+
+An executor is built inside the case's own worker process, never in the
+harness. Its module imports its heavy dependencies lazily, so the harness can
+read every ``INFO`` and a worker imports only its own executor's module (a
+threads worker never imports gevent, and gevent is imported only after
+``gevent.monkey.patch_all()``: see ``bench.worker.__main__``). A module is
 named after its executor (``-`` written ``_``), with ``_`` appended where that
 name is a library's. Modules whose name starts with ``_`` are helpers, not executors.
 
@@ -21,7 +27,8 @@ import importlib
 import importlib.util
 import pkgutil
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -42,6 +49,7 @@ class ExecutorInfo:
     default: bool = True  # in the default matrix; otherwise run when named in --executors
     whole_interpreters: bool = False  # each unit is a whole interpreter: --max-processes caps how many a case starts
     install: str = ""  # how to get what ``requires`` names, when it is not a plain `pip install MODULE`
+    offers: Mapping[str, str] = field(default_factory=dict)  # primitive -> what it uses for it, in words
 
     def facts(self) -> dict[str, Any]:
         """What a saved run records about the executor, so the report needs no table of executor names."""
@@ -53,6 +61,7 @@ class ExecutorInfo:
             "rank": self.rank,
             "color": self.color,
             "default": self.default,
+            "offers": dict(self.offers),
         }
 
 

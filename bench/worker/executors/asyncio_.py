@@ -1,14 +1,31 @@
-"""Tasks on one asyncio event loop, which the worker owns and keeps across rounds."""
+"""Tasks on one asyncio event loop, which the worker owns and keeps across rounds.
+
+Its primitives are asyncio's: asyncio.Lock, asyncio.Event, asyncio.Queue, ``create_task`` to start a
+unit. It has no re-entrant lock (an asyncio.Lock taken twice by one task waits forever), so it offers
+none: a workload's RLock variant is left out under asyncio, and says so. A task that computes blocks
+the loop until it awaits: its yield is ``await asyncio.sleep(0)``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from workloads import ProcessSetup
+from workloads import COUNTER, EVENT, LOCK, YIELD, ProcessSetup
 
+from .. import primitives
 from . import ExecutorInfo
+
+OFFERS = {
+    LOCK: "asyncio.Lock",
+    COUNTER: "an attribute of one shared object",
+    EVENT: "asyncio.Event",
+    YIELD: "await asyncio.sleep(0)",
+    "channel:queue": "an asyncio.Queue each way",
+    "handoff:event": "an asyncio.Event each way (through the loop)",
+    "start:task": "loop.create_task(), then await it",
+}
 
 INFO = ExecutorInfo(
     "asyncio",
@@ -19,13 +36,43 @@ INFO = ExecutorInfo(
     unit="task",
     rank=50,
     color="tab:red",
+    offers=OFFERS,
 )
+
+
+def pause() -> Awaitable[None]:
+    """The yield of a task: ``await pause()`` lets the loop run the others (and poll for I/O)."""
+    return asyncio.sleep(0)
 
 
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
+        self._maxsize = queue_maxsize
         self._queues: list[asyncio.Queue[Any]] = [asyncio.Queue(maxsize=queue_maxsize) for _ in range(queues)]
+        self._made = primitives.Made(INFO.name)
+
+    def _makers(self) -> dict[str, Callable[[], Any]]:
+        return {
+            LOCK: asyncio.Lock,
+            COUNTER: primitives.Cell,
+            EVENT: asyncio.Event,
+            YIELD: lambda: pause,
+            "channel:queue": lambda: primitives.queue_channel(lambda: asyncio.Queue(self._maxsize)),
+            "handoff:event": lambda: primitives.async_event_handoff(asyncio.Event),
+            "start:task": lambda: None,
+        }
+
+    def provide(self, uses: Mapping[str, int]) -> None:
+        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
+
+    def shared(self, capability: str, index: int = 0) -> Any:
+        return self._made.get(capability, index)
+
+    def launch(self, kind: str, fn: Callable[..., Awaitable[Any]], *args: Any) -> asyncio.Task[Any]:
+        """A task running ``fn(*args)``, scheduled on the running loop (await it to join it)."""
+        self._made.check_kind(kind, OFFERS)
+        return asyncio.get_running_loop().create_task(fn(*args))  # type: ignore[arg-type]
 
     def start(self) -> None:
         """Tasks are made per round: nothing to start ahead."""

@@ -15,6 +15,13 @@ the pool and installed by its initializer; workloads get a picklable
 ``QueueRef`` that finds the queue in whichever process it is used. The
 initializer also starts a watchdog (``bench.worker.orphans``), so no pool process
 outlives a worker that was killed.
+
+The tutorial's primitives reach the pool the same way: ``provide`` makes them
+(a multiprocessing Lock, RLock, Event, a RawValue in shared memory, Queues,
+SimpleQueues, Pipes, a Manager's queues) before ``start`` forks the pool, and
+``shared`` hands out a ``Shared`` reference that unpickles, in a pool process,
+to the primitive itself (so nothing stands between a unit and it). ``launch``
+starts one ``Process`` under a start method of its kind, outside the pool.
 """
 
 from __future__ import annotations
@@ -22,14 +29,31 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.pool import AsyncResult, MaybeEncodingError, Pool  # type: ignore[attr-defined]
 from typing import Any
 
-from workloads import ProcessSetup
+from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
+from .. import primitives
 from ..orphans import exit_with
 from . import ExecutorInfo
+
+METHODS = multiprocessing.get_all_start_methods()  # this platform's start methods, its default first
+
+OFFERS = {
+    LOCK: "multiprocessing.Lock",
+    RLOCK: "multiprocessing.RLock",
+    COUNTER: "multiprocessing.RawValue('q') in shared memory",
+    EVENT: "multiprocessing.Event",
+    YIELD: "nothing: the OS schedules processes by itself",
+    "channel:queue": "a multiprocessing.Queue each way",
+    "channel:simple_queue": "a multiprocessing.SimpleQueue each way",
+    "channel:pipe": "multiprocessing.Pipe (send/recv, pickled)",
+    "channel:manager": "a Manager().Queue() each way (through the manager's server process)",
+    "handoff:pipe": "multiprocessing.Pipe, one byte each way (send_bytes/recv_bytes)",
+    **{f"start:{method}": f"multiprocessing Process, {method} start method, then join()" for method in METHODS},
+}
 
 INFO = ExecutorInfo(
     "processes",
@@ -41,9 +65,11 @@ INFO = ExecutorInfo(
     rank=20,
     color="tab:orange",
     whole_interpreters=True,
+    offers=OFFERS,
 )
 
 _QUEUES: list[Any] = []  # this process's queues, installed by ``_install``
+_SHARED: dict[tuple[str, int], Any] = {}  # this process's primitives, installed by ``_install``
 
 
 def method_unavailable(method: str) -> str | None:
@@ -57,9 +83,15 @@ def _pid(_: object) -> int:
     return os.getpid()
 
 
-def _install(queues: list[Any], setup: ProcessSetup | None = None, worker_pid: int | None = None) -> None:
-    """Pool initializer: this process's queues, a watchdog on the worker, and the workload's per-process set-up."""
+def _install(
+    queues: list[Any],
+    setup: ProcessSetup | None = None,
+    worker_pid: int | None = None,
+    shared: dict[Any, Any] | None = None,
+) -> None:
+    """Pool initializer: this process's queues and primitives, a watchdog on the worker, the workload's set-up."""
     _QUEUES[:] = queues
+    _SHARED.update(shared or {})
     if worker_pid is not None:
         exit_with(worker_pid)
     if setup is not None:
@@ -80,12 +112,60 @@ class QueueRef:
         return _QUEUES[self.index].get()
 
 
+def _primitive(key: tuple[str, int]) -> Any:
+    """How a ``Shared`` reference unpickles: as the primitive this process inherited."""
+    return _SHARED[key]
+
+
+class Shared:
+    """A reference to one primitive: used where it was made, it forwards to it; pickled, it becomes it."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: tuple[str, int]) -> None:
+        object.__setattr__(self, "_key", key)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_primitive, (self._key,))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_SHARED[self._key], name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(_SHARED[self._key], name, value)
+
+    def __call__(self, *args: Any) -> Any:
+        return _SHARED[self._key](*args)
+
+    def __enter__(self) -> Any:
+        return _SHARED[self._key].__enter__()
+
+    def __exit__(self, *exc: object) -> Any:
+        return _SHARED[self._key].__exit__(*exc)
+
+
 class Handle:
     def __init__(self, pending: AsyncResult[Any]) -> None:
         self._pending = pending
 
     def result(self) -> Any:
         return self._pending.get()
+
+
+class Started:
+    """A started ``Process``; ``join`` says whether its function ran to its end (exit code 0)."""
+
+    def __init__(self, process: Any) -> None:
+        self.process = process
+        process.start()
+
+    def join(self) -> bool:
+        self.process.join()
+        return bool(self.process.exitcode == 0)
+
+
+def _ready() -> None:
+    """A process that does nothing: started once per start method before timing (the forkserver, the tracker)."""
 
 
 class Executor:
@@ -95,16 +175,77 @@ class Executor:
         self.workers = size
         self._context = multiprocessing.get_context(self.start_method)
         self._queues: list[Any] = [self._context.SimpleQueue() for _ in range(queues)]
+        self._maxsize = queue_maxsize
         self._setup = setup
         self._pool: Pool | None = None
+        self._made = primitives.Made(INFO.name)
+        self._manager: Any = None
+
+    def _manager_queue(self) -> Any:
+        if self._manager is None:
+            self._manager = self._context.Manager()
+        return self._manager.Queue(self._maxsize)
+
+    def _warm(self, method: str) -> None:
+        """Start one process by ``method`` now, so its one-time helpers (forkserver, resource tracker) exist."""
+        context: Any = multiprocessing.get_context(method)
+        Started(context.Process(target=_ready, daemon=True)).join()
+
+    def _makers(self) -> dict[str, Callable[[], Any]]:
+        makers: dict[str, Callable[[], Any]] = {
+            LOCK: self._context.Lock,
+            RLOCK: self._context.RLock,
+            COUNTER: lambda: self._context.RawValue("q", 0),
+            EVENT: self._context.Event,
+            YIELD: lambda: primitives.nothing,
+            "channel:queue": lambda: primitives.queue_channel(lambda: self._context.Queue(self._maxsize)),
+            "channel:simple_queue": lambda: primitives.queue_channel(self._context.SimpleQueue),
+            "channel:pipe": self._context.Pipe,
+            "channel:manager": lambda: primitives.queue_channel(self._manager_queue),
+            "handoff:pipe": lambda: primitives.pipe_handoff(self._context.Pipe),
+        }
+        for method in METHODS:
+            makers[f"start:{method}"] = lambda method=method: self._warm(method)  # type: ignore[misc]
+        return makers
+
+    def provide(self, uses: Mapping[str, int]) -> None:
+        """Make the primitives before ``start``: a pool process inherits them, it cannot be sent them."""
+        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
+
+    def shared(self, capability: str, index: int = 0) -> Any:
+        """A reference per primitive (a pair of them for a channel's or a handoff's two ends)."""
+        made = self._made.get(capability, index)
+        if isinstance(made, tuple):
+            return tuple(
+                None if part is None else Shared((f"{capability}/{end}", index)) for end, part in enumerate(made)
+            )
+        return Shared((capability, index))
+
+    def _table(self) -> dict[tuple[str, int], Any]:
+        """Every primitive under the key its ``Shared`` reference names."""
+        table: dict[tuple[str, int], Any] = {}
+        for capability, made in self._made.made.items():
+            for index, primitive in enumerate(made):
+                if isinstance(primitive, tuple):
+                    table.update({(f"{capability}/{end}", index): part for end, part in enumerate(primitive)})
+                elif primitive is not None:
+                    table[(capability, index)] = primitive
+        return table
+
+    def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Started:
+        """A new ``Process`` running ``fn(*args)`` under the start method of ``kind`` ("start:spawn"), started."""
+        self._made.check_kind(kind, OFFERS)
+        context: Any = multiprocessing.get_context(kind.split(":", 1)[1])
+        return Started(context.Process(target=fn, args=args, daemon=True))
 
     def facts(self) -> dict[str, Any]:
         return {"start_method": self._context.get_start_method()}
 
     def start(self) -> None:
-        _install(self._queues)
+        shared = self._table()
+        _install(self._queues, shared=shared)
         self._pool = self._context.Pool(
-            self.workers, initializer=_install, initargs=(self._queues, self._setup, os.getpid())
+            self.workers, initializer=_install, initargs=(self._queues, self._setup, os.getpid(), shared)
         )
         self._pool.map(_pid, range(self.workers), chunksize=1)  # every process up and serving
 
@@ -133,3 +274,5 @@ class Executor:
             self._pool.join()
         for q in self._queues:
             q.close()
+        if self._manager is not None:
+            self._manager.shutdown()

@@ -20,6 +20,7 @@ INFO = ExecutorInfo(
     color="sandybrown",
     default=False,
     whole_interpreters=True,
+    offers=processes.OFFERS,  # the same primitives as processes, made in this start method's context
 )
 
 

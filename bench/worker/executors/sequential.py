@@ -1,14 +1,32 @@
-"""The baseline: every unit runs to completion, one after another, in one thread."""
+"""The baseline: every unit runs to completion, one after another, in one thread.
+
+Its primitives are what one thread can use: an uncontended threading.Lock and RLock, a plain
+counter, an Event (set by a unit that has already run), a generator driven with send() (the
+tutorial's yield coroutine, the cheapest switch there is) and a plain call as the floor of
+starting a unit. It has no channel: two units that must talk cannot run one after the other.
+"""
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from workloads import ProcessSetup
+from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
+from .. import primitives
 from . import ExecutorInfo
+
+OFFERS = {
+    LOCK: "threading.Lock, uncontended (one unit at a time)",
+    RLOCK: "threading.RLock, uncontended",
+    COUNTER: "an attribute of one shared object",
+    EVENT: "threading.Event",
+    YIELD: "nothing: one unit runs at a time",
+    "handoff:generator": "a generator driven with send() by one unit (yield-based coroutines)",
+    "start:call": "a plain function call (the floor: no unit is made)",
+}
 
 INFO = ExecutorInfo(
     "sequential",
@@ -19,6 +37,7 @@ INFO = ExecutorInfo(
     unit="call",
     rank=0,
     color="black",
+    offers=OFFERS,
 )
 
 
@@ -37,11 +56,44 @@ class Deferred:
         return self._value
 
 
+class Called:
+    """A "unit" that was a plain call, already over: ``join`` says it ran to its end."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        fn(*args)
+
+    def join(self) -> bool:
+        return True
+
+
 class Executor:
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
         # Unbounded: with one thread, a bounded queue would block its only producer forever.
         self._queues: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in range(queues)]
+        self._made = primitives.Made(INFO.name)
+
+    @staticmethod
+    def _makers() -> dict[str, Callable[[], Any]]:
+        return {
+            LOCK: threading.Lock,
+            RLOCK: threading.RLock,
+            COUNTER: primitives.Cell,
+            EVENT: threading.Event,
+            YIELD: lambda: primitives.nothing,
+            "handoff:generator": lambda: (primitives.generator_handoff, None),
+            "start:call": lambda: None,
+        }
+
+    def provide(self, uses: Mapping[str, int]) -> None:
+        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
+
+    def shared(self, capability: str, index: int = 0) -> Any:
+        return self._made.get(capability, index)
+
+    def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Called:
+        self._made.check_kind(kind, OFFERS)
+        return Called(fn, args)
 
     def start(self) -> None:
         """Nothing to start."""
