@@ -191,3 +191,92 @@ def test_the_end_of_a_run_prints_the_verdict_last(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert out.index("headline figures") < out.index("the verdict") < out.index("count: processes, 1.90x")
     assert " ".join(out.split()).endswith("--passes 3 (or higher) measures that too.")
+
+
+# ---- what a workload measured inside its rounds: cost, race, latency --------------------------------------------
+
+
+def measured(workload: str, executor: str, workers: int, measures: dict[str, dict[str, float]], **extra: Any) -> Any:
+    entry = synthetic.case(workload, executor, workers, 0.1)
+    entry["extra_info"]["measures"] = measures
+    entry["extra_info"].update(extra)
+    return entry
+
+
+def kind_of(judged_by: str, *measures: tuple[str, str, str, bool]) -> dict[str, Any]:
+    return {
+        **synthetic.PAIRED,
+        "judged_by": judged_by,
+        "figure": "costs",
+        "heatmap": False,
+        "description": "a synthetic measure",
+        "measures": [
+            {"name": name, "title": title, "unit": unit, "log": True, "lower_is_better": lower}
+            for name, title, unit, lower in measures
+        ],
+    }
+
+
+def test_a_cost_names_the_cheapest_and_the_dearest_and_how_far_apart() -> None:
+    facts = {"hand": kind_of("cost", ("us_per_switch", "One switch", "us per switch", True))}
+    cases = [
+        measured("hand", "threads", 1, {"us_per_switch": {"event": 45.0, "condition": 50.0}}),
+        measured("hand", "gevent", 1, {"us_per_switch": {"greenlet": 0.5, "event": 4.0}}),
+        measured("hand", "processes", 1, {"us_per_switch": {"pipe": 50.0}}),
+    ]
+    (found,) = verdict.verdicts(synthetic.run(facts, cases))
+    assert "cheapest gevent greenlet 0.5 us per switch, dearest processes pipe 50 (100x apart)" in found.text
+    assert "no interval per kind" in found.text
+    assert found.winners == ("gevent",) and not found.higher_is_better
+    assert {best.executor for best in found.best} == {"threads", "gevent", "processes"}
+
+
+def test_a_race_reports_lost_updates_and_what_a_lock_costs() -> None:
+    facts = {
+        "count": kind_of(
+            "race",
+            ("increments_per_s", "Increments per second", "increments/s", False),
+            ("lost_share", "Updates lost", "%", True),
+        )
+    }
+    cases = []
+    for workers, lost, rate in ((1, 0.0, 2e6), (4, 60.0, 1e6)):
+        cases.append(
+            measured(
+                "count",
+                "processes",
+                workers,
+                {"increments_per_s": {"none": 3e6, "lock": rate}, "lost_share": {"none": lost, "lock": 0.0}},
+            )
+        )
+        cases.append(
+            measured(
+                "count",
+                "threads",
+                workers,
+                {"increments_per_s": {"none": 5e6, "lock": 4e6}, "lost_share": {"none": 0.0, "lock": 0.0}},
+                not_measured={"rlock": "not offered"},
+            )
+        )
+    (found,) = verdict.verdicts(synthetic.run(facts, cases))
+    assert "Without a lock, at 4 units: processes 60% of the updates were lost." in found.text
+    assert "threads lost none without a lock at 4 units" in found.text
+    assert "processes lock 2,000,000 alone, 1,000,000 shared by 4" in found.text
+    assert "Not measured: threads rlock (not offered)." in found.text
+    assert found.winners == ("threads",)
+
+
+def test_latency_says_who_keeps_a_request_short_beside_busy_units() -> None:
+    facts = {"beside": kind_of("latency", ("latency_ms", "Latency", "ms", True))}
+    cases = [
+        measured("beside", "threads", 1, {"latency_ms": {"p50": 0.1, "p99": 0.3}}),
+        measured("beside", "threads", 3, {"latency_ms": {"p50": 10.0, "p99": 40.0}}),
+        measured("beside", "processes", 1, {"latency_ms": {"p50": 0.1, "p99": 0.2}}),
+        measured("beside", "processes", 3, {"latency_ms": {"p50": 0.1, "p99": 3.0}}),
+    ]
+    (found,) = verdict.verdicts(synthetic.run(facts, cases))
+    assert "Alone (0 busy units beside it)" in found.text
+    assert "With 2 busy units beside it: processes 0.1/3 and threads 10/40 ms; processes keeps it shortest" in (
+        found.text
+    )
+    assert found.winners == ("processes",)

@@ -30,6 +30,7 @@ from .table import BASELINE, Facts
 from .verdict import Verdict
 
 CAPTION_IN = 0.45  # inches kept free under the panels for a caption of two lines (more lines: the figure grows)
+LOG_SPAN = 20  # a verdict panel whose values span more than this factor is drawn on a log axis
 TITLE_PT = 10  # a panel's title
 CHAR_EM = 0.62  # a character's mean width in ems (DejaVu Sans; digits and "_" are wide): how many fit a line
 PAIRED_NOTE = (
@@ -400,6 +401,9 @@ def verdict_figure(found: list[Verdict], facts: Facts, note: str) -> Figure | No
         ax.set_ylim(len(best) - 0.4, -0.7)  # the first executor on top
         if "(x)" in one.measure:
             ax.axvline(1.0, ls="--", color="grey", lw=1)
+        values = [b.estimate.value for b in best]
+        if min(values) > 0 and max(values) / min(values) > LOG_SPAN:  # costs spanning orders of magnitude
+            ax.set_xscale("log")
         verdict_words = f"winner: {one.winners[0]}" if alone else "no clear winner"
         better = "higher is better" if one.higher_is_better else "lower is better"
         ax.set_title(fit(f"{one.label}: {verdict_words}\n{one.description}", 2.8, 9), fontsize=9)

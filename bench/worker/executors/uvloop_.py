@@ -26,6 +26,7 @@ INFO = ExecutorInfo(
     color="tab:pink",
     default=False,
     install="pip install uvloop (or concurrency-bench[uvloop])",
+    offers=asyncio_.OFFERS,  # the asyncio executor's primitives, on uvloop's loop
 )
 
 
