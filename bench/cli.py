@@ -48,6 +48,8 @@ def pytest_args(known: argparse.Namespace) -> list[str]:
         str(SUITE),
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:xdist",  # cases run one at a time, always: not spread over workers by an installed pytest-xdist
         "-o",
         "addopts=",
         "-o",
@@ -101,6 +103,9 @@ def cmd_run(argv: list[str]) -> int:
         received.append(signum)
         _interrupting(signum, frame)
 
+    # Started from a pytest-xdist worker (a test suite that runs the harness), pytest-benchmark would read this
+    # and silently disable every measurement: this run is no xdist worker.
+    os.environ.pop("PYTEST_XDIST_WORKER", None)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         code = pytest.main(pytest_args(known), plugins=[plugin])
@@ -184,7 +189,11 @@ def cmd_list(argv: list[str]) -> int:
         state = state if missing else (f"  [skipped here: {why_not}]" if why_not else "")
         default = "" if info.default else "  [not in the default matrix]"
         print(f"  {name:<20} {info.summary}{default}{state}")
-    print(f"\nWorkers (--workers LIST): {ladder} (up to 2x the {usable} usable cores) unless the workload has its own")
+    quick = ",".join(map(str, cpu_ladder(usable, quick=True)))
+    print(
+        f"\nWorkers (--workers LIST): {ladder} (up to 2x the {usable} usable cores; --quick {quick}) "
+        "unless the workload has its own"
+    )
     return 0
 
 

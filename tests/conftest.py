@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import json
 import os
 import statistics
@@ -103,8 +104,23 @@ def steady(
 
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The path of a saved run of the whole matrix at tiny sizes (made once per test session)."""
-    results = tmp_path_factory.mktemp("results")
+    """The path of a saved run of the whole matrix at tiny sizes (made once per test session).
+
+    Under pytest-xdist its workers share it: the first to need it makes it, under a lock, beside their
+    own temporary folders (keyed by the session's id, so never a run of an earlier session).
+    """
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if session is None:
+        return _make_tiny_run(tmp_path_factory.mktemp("results"))
+    shared = tmp_path_factory.getbasetemp().parent / f"tiny-run-{session}"
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        made = list((shared / "results").rglob("[0-9][0-9][0-9][0-9]_*.json"))
+        return made[0] if made else _make_tiny_run(shared / "results")
+
+
+def _make_tiny_run(results: Path) -> Path:
     done = run_bench("run", *TINY, "--results", str(results))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return saved_run(results)

@@ -29,6 +29,7 @@ def busy_port() -> Iterator[int]:
 def test_cpu_ladder_doubles_up_to_twice_the_usable_cores(usable: int, ladder: list[int]) -> None:
     """Powers of two up to 2x usable cores, with the usable count and its double always in."""
     assert config.cpu_ladder(usable) == ladder
+    assert config.cpu_ladder(usable, quick=True) == sorted({1, usable})  # --quick: one unit, and one per core
 
 
 def test_build_fills_defaults_and_records_a_seed(tmp_path: Path) -> None:

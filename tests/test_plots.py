@@ -67,12 +67,13 @@ def drawn_texts(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[tuple[matp
     return found
 
 
-def outside(fig: Figure, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def outside(fig: Figure, texts: list[tuple[matplotlib.text.Text, Bbox]]) -> list[str]:
+    """The texts (as ``drawn_texts`` found them) that reach beyond the figure's edges."""
     box = fig.bbox
     return [
         f"{text.get_text()!r} at x {extent.x0:.0f}..{extent.x1:.0f}, y {extent.y0:.0f}..{extent.y1:.0f} "
         f"(figure {box.width:.0f} x {box.height:.0f})"
-        for text, extent in drawn_texts(fig, monkeypatch)
+        for text, extent in texts
         if extent.x0 < box.x0 - 1 or extent.x1 > box.x1 + 1 or extent.y0 < box.y0 - 1 or extent.y1 > box.y1 + 1
     ]
 
@@ -89,11 +90,11 @@ def test_no_text_leaves_the_canvas_and_no_legend_covers_data(name: str, monkeypa
     drawn = list(figures_of(RUNS[name]()))
     assert {"verdict", "scaling", "effective_cores"} <= {figure for figure, _ in drawn}
     for figure, fig in drawn:
-        assert outside(fig, monkeypatch) == [], figure
+        texts = drawn_texts(fig, monkeypatch)  # one drawing serves both checks
+        assert outside(fig, texts) == [], figure
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         for ax in fig.axes:
             assert ax.get_legend() is None, f"{figure}: a legend inside a panel"
-        texts = drawn_texts(fig, monkeypatch)
         for legend in fig.legends:
             box = legend.get_window_extent(renderer)
             covered = [ax.get_title() for ax in fig.axes if box.overlaps(ax.get_window_extent(renderer))]
@@ -105,7 +106,7 @@ def test_no_text_leaves_the_canvas_and_no_legend_covers_data(name: str, monkeypa
 def test_the_text_check_catches_text_off_the_canvas(monkeypatch: pytest.MonkeyPatch) -> None:
     fig = Figure(figsize=(4, 3))
     fig.text(0.5, 0.5, "a caption far wider than the figure it is meant to sit in, " * 3, ha="center")
-    assert len(outside(fig, monkeypatch)) == 1
+    assert len(outside(fig, drawn_texts(fig, monkeypatch))) == 1
 
 
 def test_titles_are_the_workloads_words() -> None:

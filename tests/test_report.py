@@ -171,10 +171,12 @@ def test_panel_titles_are_words_that_fit(tiny_run_data: dict[str, Any], facts: F
 # ---- write_report ------------------------------------------------------------------------------------------------
 
 
-def test_write_report(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
+def test_report_command(tiny_run_data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``bench report RUN --out DIR`` writes every figure and the page that shows them, verdict first."""
     run = save(with_timelines(tiny_run_data), tmp_path)
-    folder = report.write_report(run, tmp_path / "reports")
-    assert folder == tmp_path / "reports" / run.stem
+    assert cli.main(["report", str(run), "--out", str(tmp_path / "reports")]) == 0
+    folder = tmp_path / "reports" / run.stem
+    assert f"Report: {folder / 'index.md'}" in capsys.readouterr().out
     assert {p.name for p in folder.iterdir()} == FIGURE_FILES | {"index.md"}
     index = (folder / "index.md").read_text()
     for name in FIGURE_FILES:
@@ -243,12 +245,6 @@ def test_bad_run_raises_user_error_and_writes_nothing(content: str, tmp_path: Pa
     with pytest.raises(UserError):
         report.write_report(bad, tmp_path / "reports")
     assert not (tmp_path / "reports").exists()
-
-
-def test_report_command(tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["report", str(tiny_run), "--out", str(tmp_path)]) == 0
-    assert (tmp_path / tiny_run.stem / "index.md").exists()
-    assert f"Report: {tmp_path / tiny_run.stem / 'index.md'}" in capsys.readouterr().out
 
 
 def test_a_reference_run_of_the_previous_format_still_reports(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from bench.harness import config
 from bench.harness.client import start_worker
 from bench.harness.matrix import Case
-from bench.harness.rounds import Rounds, settled
+from bench.harness.rounds import Rounds, settled, too_long_to_judge
 from bench.harness.run import Run
 
 
@@ -80,6 +80,15 @@ def test_a_warm_up_that_never_settles_stops_at_its_limit_and_says_so(monkeypatch
     warmed = FakeRounds(falling).warm_up(1, 0.0, limit=10.0)
     assert not warmed.settled
     assert warmed.seconds >= 10.0 and warmed.rounds < 20
+
+
+def test_rounds_too_long_to_settle_within_the_limit_stop_unjudged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """3 s rounds against an 8 s limit: two windows of three cannot be compared in time, so no waiting for them."""
+    clock = iter(float(3 * i) for i in range(1000))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(clock))
+    warmed = FakeRounds([3.0] * 20).warm_up(1, 0.0, limit=8.0)
+    assert (warmed.rounds, warmed.settled) == (1, None)  # not marked unsettled: it was never judged
+    assert too_long_to_judge(1, 1.0, 1.0, limit=8.0) is False  # 1 s rounds: six fit in 8 s, so it waits
 
 
 def test_paired_baselines_alternate_before_and_after_the_rounds() -> None:

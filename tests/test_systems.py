@@ -51,6 +51,8 @@ TINY_SYSTEMS = [
     "2",
     "--warmup",
     "0",
+    "--warmup-limit",
+    "0s",
     "--interval",
     "10ms",
     "--hashing-mib",
@@ -355,7 +357,7 @@ def test_a_deadlock_is_caught_killed_and_recorded_and_the_run_goes_on(tmp_path: 
     hanging = [name for name in RUNNABLE if name != "gevent"]
     args = ["--workloads", "fault,noop", "--fault-mode", str(workloads.fault.DEADLOCK), "--timeout", "1s"]
     args += ["--executors", ",".join(RUNNABLE), "--workers", "1", "--rounds", "2", "--warmup", "0"]
-    args += ["--warmup-seconds", "0s", "--no-report", "--results", str(tmp_path / "results")]
+    args += ["--warmup-seconds", "0s", "--warmup-limit", "0s", "--no-report", "--results", str(tmp_path / "results")]
     done = run_bench("run", *args, cwd=tmp_path, timeout=120)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     data = json.loads(saved_run(tmp_path / "results").read_text())

@@ -168,6 +168,8 @@ def test_a_target_outside_the_project_runs_verified_and_is_reported(user_file: P
         "2",
         "--warmup",
         "0",
+        "--warmup-limit",
+        "0s",
         "--interval",
         "10ms",
         "--results",

@@ -14,16 +14,17 @@ whose GIL came back on at run time.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from ..stats import CONFIDENCE
 from .quantities import CORES, SPEEDUP, TIME, Quantity, groups, judge, side
 from .table import Facts, cases
+
+if TYPE_CHECKING:  # matplotlib only when a figure is drawn: the end of a run prints this table without it
+    from matplotlib.figure import Figure
 
 CASE = ["workload", "params", "executor", "workers"]
 
@@ -223,6 +224,9 @@ def figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
     position = {tuple(row): i for i, row in enumerate(keys.itertuples(index=False))}
     others = list(dict.fromkeys(found["other"]))
     height = 1.8 + 0.3 * len(keys)
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     fig = Figure(figsize=(10, height), layout=ConstrainedLayoutEngine())
     ax = fig.subplots()
     step = 0.6 / max(1, len(others))

@@ -54,6 +54,7 @@ class Child:
         self._selector.register(self.proc.stdout, selectors.EVENT_READ)
         self._buffer = b""
         self._known: dict[int, psutil.Process] = {}
+        self.hung = False  # made no progress within a receive's timeout
 
     @property
     def pid(self) -> int:
@@ -80,6 +81,7 @@ class Child:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
+                self.hung = True  # it will not answer a polite "quit" either
                 raise ChildError(
                     f"{self.name} made no progress for {timeout:g} s (no answer): hung, so its process tree is killed",
                     kind="Timeout",
@@ -135,10 +137,10 @@ class Child:
         return [p for p in self._known.values() if _alive(p)]
 
     def stop(self, grace: float = 2.0, polite: str | None = "quit") -> None:
-        """Ask politely, then SIGTERM the group, then SIGKILL whatever is left; always reaps."""
+        """Ask politely (unless it hung), then SIGTERM the group, then SIGKILL whatever is left; always reaps."""
         if self.proc.poll() is None:
             self.tree()
-            if polite:
+            if polite and not self.hung:
                 try:
                     self.send(polite)
                     self.proc.wait(timeout=grace)

@@ -49,7 +49,7 @@ class RunConfig:
     rounds: int = 5
     warmup: int = 1
     warmup_seconds: float = 3.0
-    warmup_limit: float = 20.0  # ... and on until the rounds settle, at most this long
+    warmup_limit: float = 8.0  # ... and on until the rounds settle, at most this long (the 10-minute budget)
     explicit_warmup_seconds: bool = False  # --warmup-seconds was given: it beats a workload's own
     passes: int = 1
     seed: int = field(default_factory=lambda: random.randrange(2**31))
@@ -79,7 +79,7 @@ class RunConfig:
     def ladder(self, name: str) -> list[int]:
         """The worker counts a workload runs at: its own option, then --workers, then its default ladder."""
         own = self.ladders.get(name) or self.workers or list(self.workload(name).default_workers)
-        return own or cpu_ladder(machine.usable_cores())
+        return own or cpu_ladder(machine.usable_cores(), quick=self.quick)
 
     def warmup_seconds_for(self, name: str) -> float:
         """How long a case of ``name`` warms up: --warmup-seconds if given, else the run's or its own, shorter.
@@ -104,8 +104,13 @@ class RunConfig:
         return {**self.__dict__, "pythons": [python.label for python in self.pythons]}
 
 
-def cpu_ladder(usable: int) -> list[int]:
-    """1, 2, 4, ... up to twice the usable cores, with the usable count and its double always in."""
+def cpu_ladder(usable: int, quick: bool = False) -> list[int]:
+    """1, 2, 4, ... up to twice the usable cores, with the usable count and its double always in.
+
+    ``quick``: 1 and the usable count only, the two points of the GIL's picture (a minute's budget).
+    """
+    if quick:
+        return sorted({1, usable})
     ladder, n = set(), 1
     while n <= 2 * usable:
         ladder.add(n)
@@ -232,9 +237,9 @@ def build(options: dict[str, Any]) -> RunConfig:
         server_port=options.get("server_port") or 0,
         explicit_sizes=explicit_sizes,
     )
-    if quick:
+    if quick:  # no settling: a minute's budget has no room for it (~40 s of a quick run on 2 cores)
         config.warmup_seconds = 0.0
-        config.warmup_limit = 2.0
+        config.warmup_limit = 0.0
     for name in ("rounds", "warmup", "warmup_seconds", "warmup_limit", "passes", "seed", "interval", "max_processes"):
         if options.get(name) is not None:
             setattr(config, name, options[name])

@@ -219,7 +219,8 @@ def run_options() -> list[Option]:
             "warmup-limit",
             "... then on until the rounds settle (the median of the last 3 no more than 5%% below that of the "
             "3 before; their baselines and paired ratios too), but at most this long; a case that never "
-            "settles is marked unstable; 0s: no settling (default: 20s; --quick: 2s)",
+            "settles is marked unstable, one whose rounds are too long to settle by then is not judged; "
+            "0s: no settling (default: 8s; --quick: 0s)",
             duration,
             "DURATION",
         ),

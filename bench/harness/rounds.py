@@ -46,12 +46,25 @@ def settled(values: Sequence[float], two_sided: bool = False) -> bool:
     return abs(change) <= SETTLE_TOLERANCE if two_sided else change >= -SETTLE_TOLERANCE
 
 
+def too_long_to_judge(done: int, elapsed: float, round_s: float, limit: float) -> bool:
+    """Whether rounds of ``round_s`` (with their baselines) cannot fill the two windows ``settled`` compares
+    before ``limit``, ``done`` of them run in ``elapsed`` seconds.
+
+    Then waiting tells nothing: the case stops warming up unjudged instead of running to the limit
+    and being marked unsettled (http at low concurrency: seconds-long rounds). Such rounds are past
+    a fresh process's slow start, and their spread is still judged afterwards.
+    """
+    if done >= 2 * SETTLE_WINDOW:
+        return False
+    return elapsed + (2 * SETTLE_WINDOW - done) * round_s > limit
+
+
 class Warmup(NamedTuple):
     """What a warm-up did: rounds run, seconds spent, and whether its rounds settled before the limit."""
 
     rounds: int
     seconds: float
-    settled: bool | None  # None: no settling was asked for (a limit no longer than the minimum)
+    settled: bool | None  # None: not judged (no settling asked for, or rounds too long to judge within the limit)
 
 
 class Rounds:
@@ -120,11 +133,15 @@ class Rounds:
         ``seconds``): a machine in a noisy phase may never settle, and the case then says so.
         """
         started, done = time.perf_counter(), 0
-        since = len(self.windows)
+        since, since_base = len(self.windows), len(self.baseline_s)
         settling = limit > seconds
         while True:
             elapsed = time.perf_counter() - started
             enough = done >= rounds and elapsed >= seconds
+            if enough and settling and not self.steady(since):
+                spent = sum(end - start for start, end in self.windows[since:]) + sum(self.baseline_s[since_base:])
+                if too_long_to_judge(done, elapsed, spent / max(done, 1), limit):
+                    return Warmup(done, elapsed, None)
             if enough and (not settling or self.steady(since) or elapsed >= limit):
                 return Warmup(done, elapsed, self.steady(since) if settling else None)
             self.before()

@@ -196,3 +196,19 @@ class Made:
         """LookupError for a kind of unit the executor does not start."""
         if kind not in offers:
             raise LookupError(f"{self.executor} starts no {kind}; it offers {', '.join(offers)}")
+
+
+class Offering:
+    """What every executor that offers primitives shares: make them from its ``_makers()``, hand them out."""
+
+    _made: Made
+
+    def _makers(self) -> Mapping[str, Callable[[], Any]]:
+        raise NotImplementedError
+
+    def provide(self, uses: Mapping[str, int]) -> None:
+        """Make the primitives the workload will use, before ``start`` (a pool process inherits them)."""
+        self._made.made = make_all(uses, self._makers(), self._made.executor)
+
+    def shared(self, capability: str, index: int = 0) -> Any:
+        return self._made.get(capability, index)

@@ -9,7 +9,7 @@ the loop until it awaits: its yield is ``await asyncio.sleep(0)``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from workloads import COUNTER, EVENT, LOCK, YIELD, ProcessSetup
@@ -45,7 +45,7 @@ def pause() -> Awaitable[None]:
     return asyncio.sleep(0)
 
 
-class Executor:
+class Executor(primitives.Offering):
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
         self._maxsize = queue_maxsize
@@ -62,12 +62,6 @@ class Executor:
             "handoff:event": lambda: primitives.async_event_handoff(asyncio.Event),
             "start:task": lambda: None,
         }
-
-    def provide(self, uses: Mapping[str, int]) -> None:
-        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
-
-    def shared(self, capability: str, index: int = 0) -> Any:
-        return self._made.get(capability, index)
 
     def launch(self, kind: str, fn: Callable[..., Awaitable[Any]], *args: Any) -> asyncio.Task[Any]:
         """A task running ``fn(*args)``, scheduled on the running loop (await it to join it)."""

@@ -12,7 +12,7 @@ at sockets, and a waiting request then starves).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
@@ -75,7 +75,7 @@ class Started:
         return bool(self.greenlet.successful())
 
 
-class Executor:
+class Executor(primitives.Offering):
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         import gevent.queue
 
@@ -101,12 +101,6 @@ class Executor:
             "handoff:greenlet": lambda: (greenlet_handoff, None),
             "start:greenlet": lambda: None,
         }
-
-    def provide(self, uses: Mapping[str, int]) -> None:
-        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
-
-    def shared(self, capability: str, index: int = 0) -> Any:
-        return self._made.get(capability, index)
 
     def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Started:
         self._made.check_kind(kind, OFFERS)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, MaybeEncodingError, Pool  # type: ignore[attr-defined]
 from typing import Any
 
@@ -168,7 +168,7 @@ def _ready() -> None:
     """A process that does nothing: started once per start method before timing (the forkserver, the tracker)."""
 
 
-class Executor:
+class Executor(primitives.Offering):
     start_method: str | None = None  # None: the platform's default
 
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
@@ -207,10 +207,6 @@ class Executor:
         for method in METHODS:
             makers[f"start:{method}"] = lambda method=method: self._warm(method)  # type: ignore[misc]
         return makers
-
-    def provide(self, uses: Mapping[str, int]) -> None:
-        """Make the primitives before ``start``: a pool process inherits them, it cannot be sent them."""
-        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
 
     def shared(self, capability: str, index: int = 0) -> Any:
         """A reference per primitive (a pair of them for a channel's or a handoff's two ends)."""

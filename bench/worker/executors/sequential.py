@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
@@ -66,7 +66,7 @@ class Called:
         return True
 
 
-class Executor:
+class Executor(primitives.Offering):
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
         # Unbounded: with one thread, a bounded queue would block its only producer forever.
@@ -84,12 +84,6 @@ class Executor:
             "handoff:generator": lambda: (primitives.generator_handoff, None),
             "start:call": lambda: None,
         }
-
-    def provide(self, uses: Mapping[str, int]) -> None:
-        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
-
-    def shared(self, capability: str, index: int = 0) -> Any:
-        return self._made.get(capability, index)
 
     def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Called:
         self._made.check_kind(kind, OFFERS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -62,7 +62,7 @@ class Started:
         return self.finished
 
 
-class Executor:
+class Executor(primitives.Offering):
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
         self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bench")
@@ -82,13 +82,6 @@ class Executor:
             "handoff:condition": lambda: primitives.condition_handoff(threading.Condition),
             "start:thread": lambda: None,
         }
-
-    def provide(self, uses: Mapping[str, int]) -> None:
-        """Make the primitives the workload will use (before ``start``)."""
-        self._made.made = primitives.make_all(uses, self._makers(), INFO.name)
-
-    def shared(self, capability: str, index: int = 0) -> Any:
-        return self._made.get(capability, index)
 
     def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Started:
         """A new thread running ``fn(*args)``, started (the pool's threads are not used)."""
