@@ -123,7 +123,7 @@ def tests(session: nox.Session) -> None:
     """The harness's own tests: fast, tiny sizes, one end-to-end quick run (then dask's and 3.12+'s, when run whole)."""
     _install(session, extras=f"{MODELS},test")
     # One pytest process per logical core, a test file each (its module fixtures made once): the suite mostly
-    # starts processes and waits on them (3.5 min on 2 cores, 7.7 in one process). -n 0: one process.
+    # starts processes and waits on them (3.5 min on 2 cores). -n 0: one process.
     session.run(
         "python", "-m", "pytest", "-n", "logical", "--dist", "loadfile", "-m", "not distributed", *session.posargs
     )

@@ -509,8 +509,9 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
         return None
     fig, axes = new_figure(len(measures), workload_title(facts, workload, len(measures), 6.0), ncols=2, size=(6.0, 4.2))
     workers = sorted({int(row["workers"]) for _, rows in measures for row, _, _ in rows})
+    kinds = list(dict.fromkeys(kind for _, rows in measures for _, kind, _ in rows))  # one style per kind, everywhere
+    executors: set[str] = set()
     for ax, (measure, rows) in zip(axes, measures, strict=True):
-        kinds = list(dict.fromkeys(kind for _, kind, _ in rows))
         lines: dict[tuple[str, str], list[tuple[int, float]]] = {}
         for row, kind, value in rows:
             lines.setdefault((str(row["executor"]), kind), []).append((int(row["workers"]), value))
@@ -523,14 +524,15 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
         workers_axis(ax, workers)
         ax.set_title(measure_title(measure), fontsize=10)
         ax.set_ylabel(measure["unit"] + (" (log scale)" if ax.get_yscale() == "log" else ""))
-        executors = sorted({executor for executor, _ in lines}, key=lambda name: (facts.rank(name), name))
-        handles = [Line2D([], [], color=facts.color(name), marker="o", label=name) for name in executors]
-        if len(kinds) > 1:
-            handles += [
-                Line2D([], [], color="grey", ls=LINE_STYLES[i % len(LINE_STYLES)], label=kind)
-                for i, kind in enumerate(kinds)
-            ]
-        ax.legend(handles=handles, fontsize=7)
+        executors |= {executor for executor, _ in lines}
+    ordered = sorted(executors, key=lambda name: (facts.rank(name), name))
+    handles = [Line2D([], [], color=facts.color(name), marker="o", label=name) for name in ordered]
+    if len(kinds) > 1:
+        handles += [
+            Line2D([], [], color="grey", ls=LINE_STYLES[i % len(LINE_STYLES)], label=kind)
+            for i, kind in enumerate(kinds)
+        ]
+    fig.legend(handles=handles, loc="outside right center", fontsize=8)  # beside the panels: it never covers data
     about = facts.workload(workload)
     note = " ".join(filter(None, [f"{about['description']}.", not_measured_note(frame, workload)]))
     caption(fig, facts, textwrap.fill(note, 160))
