@@ -450,7 +450,10 @@ def test_measures_against_workers_are_lines_per_executor_and_kind() -> None:
     assert latency.get_yscale() == "log"
     styles = {(line.get_color(), line.get_linestyle()) for line in latency.get_lines()}
     assert len(styles) == 4  # threads and processes, p50 solid and p99 dashed
-    assert [text.get_text() for text in latency.get_legend().get_texts()] == ["threads", "processes", "p50", "p99"]
+    assert latency.get_legend() is None  # one legend for the figure, beside the panels
+    (legend,) = fig.legends
+    # every executor, then every kind of either panel (the second draws "io"), each kind in one style throughout
+    assert [text.get_text() for text in legend.get_texts()] == ["threads", "processes", "p50", "p99", "io"]
 
 
 def test_figures_are_chosen_by_kind_never_by_name() -> None:

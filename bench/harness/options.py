@@ -36,11 +36,15 @@ def positive_duration(text: str) -> float:
     return value
 
 
-def positive_int(text: str) -> int:
+def _whole(text: str) -> int:
     try:
-        value = int(str(text).replace("_", ""))
+        return int(str(text).replace("_", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
@@ -48,10 +52,7 @@ def positive_int(text: str) -> int:
 
 def count(text: str) -> int:
     """A whole number >= 0 (0 usually means 'automatic')."""
-    try:
-        value = int(str(text).replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
     return value
