@@ -17,3 +17,6 @@ __version__ = "0.2.0"
 #     extra_info gains effective_cores_rounds (per round), ratio_cv, warmup_s/warmup_settled and
 #     gil_enabled/gil_expected. A format-2 reader would pool two interpreters' cases as passes of one.
 FORMAT_VERSION = 3
+
+#: The executor every paired speedup is measured against (what the saved speedups mean).
+BASELINE = "sequential"

@@ -25,8 +25,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator, StrMethodFormatter
 
-from .. import machine
-from .table import BASELINE, Facts
+from .. import BASELINE, machine
+from .table import Facts, by_executor
 from .verdict import Verdict
 
 CAPTION_IN = 0.45  # inches kept free under the panels for a caption of two lines (more lines: the figure grows)
@@ -43,12 +43,6 @@ Builder = Callable[[pd.DataFrame, Facts], Figure | None]
 
 def usable_cores(facts: Facts) -> int:
     return facts.usable_cores
-
-
-def by_executor(rows: pd.DataFrame, facts: Facts) -> list[tuple[str, pd.DataFrame]]:
-    """Rows per executor, in the executors' own order, each sorted by workers."""
-    names = sorted(rows["executor"].unique(), key=lambda name: (facts.rank(str(name)), str(name)))
-    return [(str(name), rows[rows["executor"] == name].sort_values("workers")) for name in names]
 
 
 def fit(text: str, width_in: float, fontsize: float) -> str:

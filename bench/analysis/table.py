@@ -30,7 +30,6 @@ UNKNOWN_WORKLOAD: dict[str, Any] = {
     "needs": [],
 }
 UNKNOWN_RANK = 1000
-BASELINE = "sequential"  # the executor paired speedups are measured against
 FALLBACK_COLORS = ("tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:grey")
 
 
@@ -95,6 +94,12 @@ class Facts:
     @property
     def usable_cores(self) -> int:
         return int(self.machine.get("usable_cores") or 1)
+
+
+def by_executor(rows: pd.DataFrame, facts: Facts) -> list[tuple[str, pd.DataFrame]]:
+    """Rows per executor, in the executors' own order, each sorted by workers."""
+    names = sorted(rows["executor"].unique(), key=lambda name: (facts.rank(str(name)), str(name)))
+    return [(str(name), rows[rows["executor"] == name].sort_values("workers")) for name in names]
 
 
 #: What a case is, across runs and passes: ``params`` is the workload's own parameters as text, ``python``

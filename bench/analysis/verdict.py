@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from .. import stats
+from .. import BASELINE, stats
 from . import memory
-from .table import BASELINE, KEY, Facts, cases, workload_params
+from .table import KEY, Facts, by_executor, cases, workload_params
 
 ONE_CORE = 1.3  # effective cores (and speedup) under this: the executor ran on about one core
 MANY_CORES = 1.5  # effective cores from which "speed each core kept" means something
@@ -98,9 +98,7 @@ class Group:
         return self.facts.workload(self.workload)
 
     def by_executor(self, rows: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame]]:
-        rows = self.rows if rows is None else rows
-        names = sorted(rows["executor"].unique(), key=lambda name: (self.facts.rank(str(name)), str(name)))
-        return [(str(name), rows[rows["executor"] == name].sort_values("workers")) for name in names]
+        return by_executor(self.rows if rows is None else rows, self.facts)
 
     def verdict(self, text: list[str], **fields: Any) -> Verdict:
         return Verdict(self.label, str(self.about["description"]), " ".join(part for part in text if part), **fields)

@@ -15,9 +15,10 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
+from .. import BASELINE
 from .client import CaseFailed, run_round, start_worker
 from .config import RunConfig, target_round_seconds
-from .matrix import BASELINE, Case
+from .matrix import Case
 
 TRIES = 3
 ROUNDS_PER_TRY = 4  # the first is a warm-up

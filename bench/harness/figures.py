@@ -11,7 +11,8 @@ from typing import Any
 
 import workloads
 
-from .matrix import BASELINE, Case
+from .. import BASELINE
+from .matrix import Case
 from .rounds import Rounds
 
 CV_LIMIT = 0.05  # a case whose rounds (a paired case: whose paired ratios) vary more than this is marked unstable
@@ -66,12 +67,12 @@ def inner_measures(extras: list[dict[str, Any]]) -> dict[str, Any]:
     """
     rounds = [extra.get("measures") or {} for extra in extras]
     medians: dict[str, dict[str, float]] = {}
-    for one in rounds:
-        for name, by_kind in one.items():
-            for kind in by_kind:
-                values = [r[name][kind] for r in rounds if r.get(name, {}).get(kind) is not None]
-                if values:
-                    medians.setdefault(name, {})[kind] = statistics.median(values)
+    for name, kind in dict.fromkeys(
+        (name, kind) for one in rounds for name, by_kind in one.items() for kind in by_kind
+    ):
+        values = [r[name][kind] for r in rounds if r.get(name, {}).get(kind) is not None]
+        if values:
+            medians.setdefault(name, {})[kind] = statistics.median(values)
     not_measured: dict[str, str] = {}
     for extra in extras:
         not_measured.update(extra.get("not_measured") or {})

@@ -16,12 +16,10 @@ from typing import Any
 
 import workloads
 
-from .. import machine
+from .. import BASELINE, machine
 from ..worker.executors import ExecutorInfo, info, missing_requirements, requirements, unavailable
 from .config import RunConfig
 from .interpreters import Interpreter
-
-BASELINE = "sequential"  # the executor every paired speedup is measured against
 
 
 @dataclass(frozen=True)

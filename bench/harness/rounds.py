@@ -137,13 +137,16 @@ class Rounds:
         settling = limit > seconds
         while True:
             elapsed = time.perf_counter() - started
-            enough = done >= rounds and elapsed >= seconds
-            if enough and settling and not self.steady(since):
+            if done >= rounds and elapsed >= seconds:
+                if not settling:
+                    return Warmup(done, elapsed, None)
+                if self.steady(since):
+                    return Warmup(done, elapsed, True)
                 spent = sum(end - start for start, end in self.windows[since:]) + sum(self.baseline_s[since_base:])
                 if too_long_to_judge(done, elapsed, spent / max(done, 1), limit):
                     return Warmup(done, elapsed, None)
-            if enough and (not settling or self.steady(since) or elapsed >= limit):
-                return Warmup(done, elapsed, self.steady(since) if settling else None)
+                if elapsed >= limit:
+                    return Warmup(done, elapsed, False)
             self.before()
             self.run()
             self.after()
