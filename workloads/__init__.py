@@ -31,28 +31,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
-#: How a workload's result is judged, and so which figure decides for it (``Workload.judged_by``).
-PAIRED = "paired"  # speedup against a sequential round run right beside each round, in the same process
-IDEAL = "ideal"  # measured time against the time the work would take with no overhead at all
-COST = "cost"  # what one operation costs (a switch, a start, a message), per kind, measured inside the round
-RACE = "race"  # a shared counter: increments per second and the updates lost, per variant (no lock, Lock, RLock)
-LATENCY = "latency"  # latency percentiles of a short request as CPU-bound units beside it grow (workers)
-JUDGEMENTS = (PAIRED, IDEAL, COST, RACE, LATENCY)
-JUDGED_WORDS = {  # how each judgement reads in a listing
-    PAIRED: "paired speedup",
-    IDEAL: "against the ideal",
-    COST: "cost of one operation, per kind",
-    RACE: "increments/s and updates lost, per lock",
-    LATENCY: "latency percentiles as busy units are added",
-}
-
-#: How a workload is drawn (``Workload.figure``).
-SCALING = "scaling"  # speedup against workers, with min(workers, cores) as the ideal line
-AGAINST_IDEAL = "against_ideal"  # throughput, time over the ideal and latency, against concurrency
-THROUGHPUT = "throughput"  # throughput against workers
-COSTS = "costs"  # each measure (``Workload.measures``) as dots on a log axis: a row per executor and kind
-BY_WORKERS = "by_workers"  # each measure against workers: a line per executor and kind
-FIGURES = (SCALING, AGAINST_IDEAL, THROUGHPUT, COSTS, BY_WORKERS)
+# The saved-run vocabulary (how a workload is judged and drawn) is defined once, in ``bench.vocabulary``: the
+# analysis reads these names from saved runs and ``bench.results`` checks them. It is the one module of ``bench``
+# a workload may import (plain constants); a workload takes them from here.
+from bench.vocabulary import AGAINST_IDEAL as AGAINST_IDEAL
+from bench.vocabulary import BY_WORKERS as BY_WORKERS
+from bench.vocabulary import COST as COST
+from bench.vocabulary import COSTS as COSTS
+from bench.vocabulary import FIGURES as FIGURES
+from bench.vocabulary import IDEAL as IDEAL
+from bench.vocabulary import JUDGED_WORDS as JUDGED_WORDS
+from bench.vocabulary import JUDGEMENTS as JUDGEMENTS
+from bench.vocabulary import LATENCY as LATENCY
+from bench.vocabulary import PAIRED as PAIRED
+from bench.vocabulary import RACE as RACE
+from bench.vocabulary import SCALING as SCALING
+from bench.vocabulary import THROUGHPUT as THROUGHPUT
 
 # --- Primitives: what an executor may offer beyond map/submit/queue -------------------------------------------
 # ``ExecutorInfo.offers`` maps each capability to what the executor uses for it, in words ({"lock":
