@@ -11,7 +11,6 @@ so a free-threaded run is never filed beside its GIL twin.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import platform
@@ -24,6 +23,8 @@ from typing import IO, Any
 
 from . import FORMAT_VERSION
 from .errors import UserError
+from .migrations import migrate
+from .vocabulary import FIGURES, JUDGED_MEASURES, JUDGEMENTS, PAIRED, SCALING, UNITS
 
 RUN_NAME = re.compile(r"^(\d{4})_.*\.json$")
 
@@ -196,71 +197,40 @@ def load_run(path: Path) -> dict[str, Any]:
     for entry in data["benchmarks"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict) or "stats" not in entry:
             raise UserError(f"{path} is not a benchmark run: a benchmark entry lacks 'params' or 'stats'")
-    run: dict[str, Any] = update_to_2(data) if version < 2 else data
-    run = update_to_3(run) if version < 3 else run
+    run = migrate(data, version)
+    unknown = unknown_names(run)
+    if unknown:
+        raise UserError(
+            f"{path} holds {'a name' if len(unknown) == 1 else 'names'} this concurrency-bench does not know: "
+            f"{'; '.join(unknown)} (a typo where it was written, or a run from a newer version: upgrade to read it)"
+        )
     run["_path"] = str(path)
     return run
 
 
-# ---- older formats, migrated as they load (asv's update_to_N) -----------------------------------------------
+def unknown_names(run: dict[str, Any]) -> list[str]:
+    """What of a run's workload and executor facts is not in ``bench.vocabulary``, in words (empty: all known).
 
-#: Format 1 knew its workloads by name; these are the facts format 2 saves with every run, as format 1 had them.
-V1_WORKLOADS: dict[str, dict[str, Any]] = {
-    "cpu": {"unit": "iterations/s", "judged_by": "paired", "figure": "scaling", "heatmap": True, "latency": False},
-    "http": {
-        "unit": "requests/s",
-        "judged_by": "ideal",
-        "ideal": "ceil(requests / concurrency) x latency",
-        "figure": "against_ideal",
-        "heatmap": False,
-        "core_bound": False,
-        "needs_server": True,
-        "latency": True,
-    },
-    "pipeline": {"unit": "items/s", "judged_by": "paired", "figure": "throughput", "heatmap": False, "latency": False},
-}
-V1_EXECUTORS: dict[str, dict[str, Any]] = {
-    "sequential": {"unit": "call", "rank": 0, "color": "black", "parallel_cpu": False, "style": "sync"},
-    "threads": {"unit": "thread", "rank": 10, "color": "tab:blue", "parallel_cpu": False, "style": "sync"},
-    "processes": {"unit": "process", "rank": 20, "color": "tab:orange", "parallel_cpu": True, "style": "sync"},
-    "gevent": {"unit": "greenlet", "rank": 40, "color": "tab:green", "parallel_cpu": False, "style": "sync"},
-    "asyncio": {"unit": "task", "rank": 50, "color": "tab:red", "parallel_cpu": False, "style": "async"},
-}
-
-
-def update_to_2(data: dict[str, Any]) -> dict[str, Any]:
-    """A format-1 run as format 2 would have saved it (the file itself is left as it is)."""
-    data = copy.deepcopy(data)
-    bench_run = data["machine_info"].setdefault("bench_run", {})
-    config = bench_run.setdefault("config", {})
-    values = config.get("values") or {}
-    names = list(dict.fromkeys(str(e["params"].get("workload", e.get("group"))) for e in data["benchmarks"]))
-    bench_run["workloads"] = {
-        name: {
-            "core_bound": True,
-            "needs_server": False,
-            "ideal": "",
-            "description": ", ".join(f"{key}={value}" for key, value in sorted((values.get(name) or {}).items())),
-            **V1_WORKLOADS.get(name, {"unit": "", "judged_by": "paired", "figure": "scaling", "heatmap": False}),
-        }
-        for name in names
-    }
-    bench_run["executors"] = dict(V1_EXECUTORS)
-    if config.get("http_workers"):
-        config.setdefault("ladders", {})["http"] = config["http_workers"]
-    data["machine_info"]["bench"]["migrated_from"] = data["machine_info"]["bench"]["format_version"]
-    data["machine_info"]["bench"]["format_version"] = 2
-    return data
-
-
-def update_to_3(data: dict[str, Any]) -> dict[str, Any]:
-    """A format-2 run as format 3 would have saved it: one interpreter, the harness's own (no ``python`` params)."""
-    data = copy.deepcopy(data)
-    data["machine_info"].setdefault("bench_run", {}).setdefault("pythons", [])
-    bench = data["machine_info"]["bench"]
-    bench.setdefault("migrated_from", bench["format_version"])
-    bench["format_version"] = 3
-    return data
+    The analysis decides by these names (how a workload is judged and drawn, what an executor's unit is): one it
+    did not know would silently get a generic verdict, or no figure, so a file holding one is refused instead.
+    """
+    bench_run = run["machine_info"].get("bench_run") or {}
+    found = []
+    for name, facts in (bench_run.get("workloads") or {}).items():
+        judged_by, figure = facts.get("judged_by", PAIRED), facts.get("figure", SCALING)
+        if judged_by not in JUDGEMENTS:
+            found.append(f"workload {name!r} is judged by {judged_by!r} (known: {', '.join(JUDGEMENTS)})")
+        if figure not in FIGURES:
+            found.append(f"workload {name!r} is drawn as {figure!r} (known: {', '.join(FIGURES)})")
+        declared = {str(measure.get("name")) for measure in facts.get("measures") or []}
+        missing = [measure for measure in JUDGED_MEASURES.get(judged_by, ()) if measure not in declared]
+        if missing:
+            found.append(f"workload {name!r}, judged by {judged_by!r}, lacks the measures {', '.join(missing)}")
+    for name, facts in (bench_run.get("executors") or {}).items():
+        unit = facts.get("unit")
+        if unit is not None and unit not in UNITS:
+            found.append(f"executor {name!r} has the unit {unit!r} (known: {', '.join(UNITS)})")
+    return found
 
 
 def sizes_of(run: dict[str, Any]) -> dict[str, dict[str, Any]]:

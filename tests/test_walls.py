@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: the self-check (it measures the harness on chosen workloads), machine.py (cgroup v1's "cpu" folder), and
 #: the spawn start method's executor ("spawn" is a start method there, not the spawn workload).
 NAMING_ALLOWED = {
-    "bench/results.py",
+    "bench/migrations.py",
     "bench/harness/selfcheck.py",
     "bench/machine.py",
     "bench/worker/executors/processes_spawn.py",
