@@ -58,6 +58,6 @@ LOST_SHARE = "lost_share"  # RACE: the updates lost, in % of all, per variant
 NO_LOCK = "none"  # RACE: the variant without a lock (the race itself)
 LOCK = "lock"  # RACE: the variant with a plain mutex (the capability of that name), whose cost the verdict gives
 LATENCY_MS = "latency_ms"  # LATENCY: a short request's latency percentiles in ms (also extra_info's own key)
-P50, P99 = "p50", "p99"  # the percentiles of a latency, as saved
+P50, P90, P99 = "p50", "p90", "p99"  # the percentiles of a latency, as saved
 #: The measures a workload judged so must declare: without them its judge has nothing to read.
 JUDGED_MEASURES = {RACE: (INCREMENTS_PER_S, LOST_SHARE), LATENCY: (LATENCY_MS,)}

@@ -1,4 +1,4 @@
-"""bench.analysis.plots read at a glance: no text off the canvas, no legend over data, panels that tell their story.
+"""bench.analysis.figures read at a glance: no text off the canvas, no legend over data, panels that tell their story.
 
 Every figure of a run is drawn (Agg, in memory) and the window extent of every text it draws is checked against
 the figure's own box: on synthetic runs shaped like a 2-core and a 16-core machine (workers 1, 4, 16; long
@@ -19,8 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from synthetic import IDEAL, PAIRED, THROUGHPUT, cpu_like, io_like
 
-from bench import results
-from bench.analysis import plots, table, verdict
+from bench import results, vocabulary
+from bench.analysis import table, verdict
+from bench.analysis.figures.heatmap import cpu_per_core_figure
+from bench.analysis.figures.timed import effective_cores_figure
+from bench.analysis.figures.verdict import verdict_figure
+from bench.analysis.report import catalogue
 from bench.analysis.table import Facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +49,7 @@ def figures_of(run: dict[str, Any]) -> Iterator[tuple[str, Figure]]:
     facts = Facts.of(run)
     frame = table.cases(run, facts)
     found = verdict.verdicts(run, frame, facts)
-    for spec in plots.specs(frame, facts, found, verdict.confidence_note(frame)):
+    for spec in catalogue.specs(frame, facts, found, verdict.confidence_note(frame)):
         figure = spec.build()
         if figure is not None:
             yield spec.name, figure
@@ -112,7 +116,7 @@ def test_the_text_check_catches_text_off_the_canvas(monkeypatch: pytest.MonkeyPa
 def test_titles_are_the_workloads_words() -> None:
     """A title is the workload's description in words, wrapped to its panel, never its parameters."""
     run = synthetic_run(16, (1, 4, 16))
-    fig = plots.effective_cores_figure(table.cases(run), Facts.of(run))
+    fig = effective_cores_figure(table.cases(run), Facts.of(run))
     assert fig is not None
     titles = [ax.get_title() for ax in fig.axes]
     assert any("producers = consumers = workers" in title for title in titles)
@@ -122,7 +126,7 @@ def test_titles_are_the_workloads_words() -> None:
 def test_heatmap_panels_tell_their_story() -> None:
     """Each panel: speedup and effective cores; for threads under the GIL, the busy core moving, the sum near one."""
     run = synthetic_run(16, (1, 4, 16))
-    fig = plots.cpu_per_core_figure(table.cases(run), Facts.of(run), "count")
+    fig = cpu_per_core_figure(table.cases(run), Facts.of(run), "count")
     assert fig is not None
     titles = {
         ax.get_title(loc="left").split(" ")[0]: " ".join(ax.get_title(loc="left").split()) for ax in fig.axes[:-1]
@@ -137,27 +141,39 @@ def test_verdict_figure_marks_the_winner() -> None:
     run = synthetic_run(2, (1, 2, 4))
     facts = Facts.of(run)
     found = verdict.verdicts(run)
-    fig = plots.verdict_figure(found, facts, "note")
+    fig = verdict_figure(found, facts, "note")
     assert fig is not None
     count = fig.axes[0]
     assert count.get_title().startswith("count: winner: processes")
     bold = [tick.get_text() for tick in count.get_yticklabels() if tick.get_fontweight() == "bold"]
     assert bold == ["processes @2  (winner)"]
-    assert plots.verdict_figure([], facts, "note") is None
+    assert verdict_figure([], facts, "note") is None
+
+
+def test_the_verdict_figure_is_captioned_with_the_note_it_is_given() -> None:
+    """Not with the note of a figure listed after it (a run whose workloads draw their own measures, say)."""
+    run = results.load_run(ROOT / "results" / "reference" / "reference-2-cores.json")
+    facts = Facts.of(run)
+    frame = table.cases(run, facts)
+    listed = catalogue.specs(frame, facts, verdict.verdicts(run, frame, facts), "the verdict's own note")
+    assert {vocabulary.COSTS, vocabulary.BY_WORKERS} <= {facts.workload(name)["figure"] for name in facts.workloads}
+    fig = listed[0].build()
+    assert listed[0].name == catalogue.VERDICT_FIGURE and fig is not None
+    assert fig.texts[-1].get_text().endswith("@N: at N workers. the verdict's own note")
 
 
 def test_memory_at_one_unit_is_labelled_for_what_it_is() -> None:
     """At one unit the figure is the process's cost; the per-added-unit slope shows where the growth is measurable."""
-    from bench.analysis import report
+    from bench.analysis.report import tables
 
     run = synthetic.run({"fetch": IDEAL}, io_like((10, 200)) + io_like((2,), "small"))
     facts = Facts.of(run)
     frame = table.cases(run, facts)
-    lines = "\n".join(report.headline_section(frame, 1, facts))
+    lines = "\n".join(tables.headline_section(frame, 1, facts))
     assert "memory added per unit (KiB)" in lines
     first = lines.split("| asyncio | 1 |")[1].splitlines()[0]
     assert "29,305*" in first  # 30 MB of process plus one task's 8 KB, starred
-    assert report.ONE_UNIT_NOTE in lines
-    memory = "\n".join(report.memory_section(frame))
+    assert tables.ONE_UNIT_NOTE in lines
+    memory = "\n".join(tables.memory_section(frame))
     assert "| fetch | asyncio | 1-200 | 7.8 |" in memory
     assert "| small | asyncio | 1-2 | under the noise |" in memory  # 8 KB of growth is within one process's noise

@@ -1,4 +1,4 @@
-"""bench.analysis.report and plots: the report of one run, its figures inspected as Figure objects, not pixels."""
+"""bench.analysis.report and its figures: the report of one run, its figures inspected as Figure objects, not pixels."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from bench import cli, machine, results
-from bench.analysis import plots, report, table
+from bench.analysis import report, table
+from bench.analysis.figures import heatmap, timed
+from bench.analysis.report import catalogue, tables
 from bench.analysis.table import Facts
 from bench.errors import UserError
 
@@ -72,7 +74,7 @@ def executors(tiny_run_data: dict[str, Any]) -> set[str]:
 
 
 def test_scaling_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
-    fig = plots.scaling_figure(frame_of(tiny_run_data), facts)
+    fig = timed.scaling_figure(frame_of(tiny_run_data), facts)
     assert fig is not None
     titles = [ax.get_title() for ax in fig.axes]
     assert [t.split("\n")[0] for t in titles] == ["cpu", "pipeline"]  # http is judged against its ideal
@@ -87,7 +89,7 @@ def test_scaling_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: 
 
 
 def test_cpu_per_core_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
-    fig = plots.cpu_per_core_figure(frame_of(with_timelines(tiny_run_data)), facts, "cpu")
+    fig = heatmap.cpu_per_core_figure(frame_of(with_timelines(tiny_run_data)), facts, "cpu")
     assert fig is not None
     *panels, colorbar = fig.axes
     assert len(panels) == len(executors)  # sequential for reference, then every other at the largest count
@@ -103,11 +105,11 @@ def test_cpu_per_core_figure_needs_samples(tiny_run_data: dict[str, Any], facts:
     data = copy.deepcopy(tiny_run_data)
     for entry in data["benchmarks"]:
         entry["extra_info"]["timeline"] = {"t_s": [], "per_core_pct": []}
-    assert plots.cpu_per_core_figure(frame_of(data), facts, "cpu") is None
+    assert heatmap.cpu_per_core_figure(frame_of(data), facts, "cpu") is None
 
 
 def test_effective_cores_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
-    fig = plots.effective_cores_figure(frame_of(tiny_run_data), facts)
+    fig = timed.effective_cores_figure(frame_of(tiny_run_data), facts)
     assert fig is not None
     assert len(fig.axes) == 3
     for ax in fig.axes:
@@ -117,7 +119,7 @@ def test_effective_cores_figure(tiny_run_data: dict[str, Any], facts: Facts, exe
 
 
 def test_against_ideal_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
-    fig = plots.against_ideal_figure(frame_of(tiny_run_data), facts, "http")
+    fig = timed.against_ideal_figure(frame_of(tiny_run_data), facts, "http")
     assert fig is not None
     throughput, _, latency = fig.axes
     assert throughput.get_ylabel() == "requests/s" and throughput.get_xscale() == "log"
@@ -128,7 +130,7 @@ def test_against_ideal_figure(tiny_run_data: dict[str, Any], facts: Facts, execu
 
 
 def test_throughput_figure(tiny_run_data: dict[str, Any], facts: Facts, executors: set[str]) -> None:
-    fig = plots.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
+    fig = timed.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
     assert fig is not None
     (ax,) = fig.axes
     assert ax.get_ylabel() == "items/s"
@@ -137,16 +139,16 @@ def test_throughput_figure(tiny_run_data: dict[str, Any], facts: Facts, executor
 
 def test_no_figure_without_its_data(tiny_run_data: dict[str, Any], facts: Facts) -> None:
     """An empty run draws nothing, and each figure says why it is missing."""
-    specs = plots.specs(frame_of(only(tiny_run_data)), facts)
+    specs = catalogue.specs(frame_of(only(tiny_run_data)), facts)
     assert [spec.name for spec in specs] == ["scaling", "effective_cores"]
     assert all(spec.build() is None and spec.absent for spec in specs)
     frame = frame_of(tiny_run_data)
-    assert plots.throughput_figure(frame[frame["workload"] == "http"], facts, "pipeline") is None
+    assert timed.throughput_figure(frame[frame["workload"] == "http"], facts, "pipeline") is None
 
 
 def test_which_figures_come_from_the_workloads_facts(tiny_run_data: dict[str, Any], facts: Facts) -> None:
     """Figures follow what each workload says of itself, not its name: a renamed workload is drawn alike."""
-    names = [spec.name for spec in plots.specs(frame_of(tiny_run_data), facts)]
+    names = [spec.name for spec in catalogue.specs(frame_of(tiny_run_data), facts)]
     assert names == ["scaling", "cpu_per_core-cpu", "effective_cores", "http", "pipeline"]
     data = copy.deepcopy(tiny_run_data)
     for entry in data["benchmarks"]:
@@ -156,13 +158,13 @@ def test_which_figures_come_from_the_workloads_facts(tiny_run_data: dict[str, An
     described = data["machine_info"]["bench_run"]["workloads"]
     for old, new in (("cpu", "count"), ("http", "fetch"), ("pipeline", "baozi")):
         described[new] = described.pop(old)
-    renamed = [spec.name for spec in plots.specs(table.cases(data), Facts.of(data))]
+    renamed = [spec.name for spec in catalogue.specs(table.cases(data), Facts.of(data))]
     assert renamed == ["scaling", "cpu_per_core-count", "effective_cores", "fetch", "baozi"]
 
 
 def test_panel_titles_are_words_that_fit(tiny_run_data: dict[str, Any], facts: Facts) -> None:
     """A panel's title is the workload's description in words, wrapped, never a parameter dump."""
-    fig = plots.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
+    fig = timed.throughput_figure(frame_of(tiny_run_data), facts, "pipeline")
     assert fig is not None
     title = fig.axes[0].get_title()
     assert "producers = consumers = workers" in title and "consumers=0" not in title
@@ -286,7 +288,7 @@ def test_report_of_a_run_without_our_extra_info(tiny_run_data: dict[str, Any], t
 
 def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any]) -> None:
     """Memory per added unit is a slope over worker counts, one row per workload and executor that has two."""
-    lines = report.memory_section(table.cases(tiny_run_data))
+    lines = tables.memory_section(table.cases(tiny_run_data))
     assert lines[0] == "## Memory per unit"
     rows = [line for line in lines if line.startswith("| cpu |")]
     executors = {row.split("|")[2].strip() for row in rows}
@@ -299,7 +301,7 @@ def test_memory_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any])
 def test_startup_section_fits_a_slope_per_executor(tiny_run_data: dict[str, Any]) -> None:
     """Start-up per added unit is a slope of startup_s over worker counts, in milliseconds, like memory's."""
     frame = table.cases(tiny_run_data)
-    lines = report.startup_section(frame)
+    lines = tables.startup_section(frame)
     assert lines[0] == "## Start-up per unit"
     rows = {row.split("|")[2].strip(): row.split("|") for row in lines if row.startswith("| cpu |")}
     assert {"threads", "processes"} <= set(rows)

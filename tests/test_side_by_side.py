@@ -12,6 +12,7 @@ from conftest import steady
 
 from bench import results
 from bench.analysis import report, side_by_side, summary
+from bench.analysis.figures.interpreters import interpreters_figure
 from bench.analysis.table import Facts, cases
 
 
@@ -88,5 +89,5 @@ def test_a_run_of_one_interpreter_has_no_such_section(tiny_run_data: dict[str, A
     frame = cases(tiny_run_data, facts)
     assert side_by_side.section(tiny_run_data, frame, facts) == []
     assert side_by_side.printed(tiny_run_data) == ""
-    assert side_by_side.figure(frame, facts) is None
+    assert interpreters_figure(frame, facts) is None
     pd.testing.assert_frame_equal(side_by_side.reference_cases(frame, facts), frame)

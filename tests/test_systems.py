@@ -23,7 +23,9 @@ import workloads
 import workloads.fault
 import workloads.ipc
 import workloads.locks
-from bench.analysis import plots, report, table
+from bench.analysis import report, table
+from bench.analysis.figures import measured
+from bench.analysis.report import catalogue, tables
 from bench.analysis.table import Facts
 from bench.harness import config, matrix
 from bench.harness.client import run_round, start_worker
@@ -424,7 +426,7 @@ def entry(workload: str, executor: str, workers: int, extra: dict[str, Any]) -> 
 def test_costs_are_drawn_one_row_per_executor_and_kind_on_a_log_axis() -> None:
     run = made_up_run()
     facts = Facts.of(run)
-    fig = plots.costs_figure(table.cases(run), facts, "switch")
+    fig = measured.costs_figure(table.cases(run), facts, "switch")
     assert fig is not None
     (ax,) = fig.axes
     labels = [label.get_text() for label in ax.get_yticklabels()]
@@ -444,7 +446,7 @@ def test_costs_are_drawn_one_row_per_executor_and_kind_on_a_log_axis() -> None:
 
 def test_measures_against_workers_are_lines_per_executor_and_kind() -> None:
     run = made_up_run()
-    fig = plots.by_workers_figure(table.cases(run), Facts.of(run), "convoy")
+    fig = measured.by_workers_figure(table.cases(run), Facts.of(run), "convoy")
     assert fig is not None
     latency = fig.axes[0]
     assert latency.get_yscale() == "log"
@@ -463,11 +465,11 @@ def test_figures_are_chosen_by_kind_never_by_name() -> None:
     described["tokens"], described["waits"] = described.pop("switch"), described.pop("convoy")
     for item in renamed["benchmarks"]:
         item["params"]["workload"] = {"switch": "tokens", "convoy": "waits"}[item["params"]["workload"]]
-    names = [spec.name for spec in plots.specs(table.cases(renamed), Facts.of(renamed))]
+    names = [spec.name for spec in catalogue.specs(table.cases(renamed), Facts.of(renamed))]
     assert names == ["scaling", "effective_cores", "tokens", "waits"]
-    built = [spec.build() for spec in plots.specs(table.cases(renamed), Facts.of(renamed))]
+    built = [spec.build() for spec in catalogue.specs(table.cases(renamed), Facts.of(renamed))]
     assert built[2] is not None and built[3] is not None
-    assert plots.costs_figure(table.cases(run), Facts.of(run), "no-such-workload") is None
+    assert measured.costs_figure(table.cases(run), Facts.of(run), "no-such-workload") is None
 
 
 def test_measures_are_pooled_over_passes_and_tabled() -> None:
@@ -479,6 +481,6 @@ def test_measures_are_pooled_over_passes_and_tabled() -> None:
     frame = table.cases(run)
     pooled = frame[(frame["workload"] == "switch") & (frame["executor"] == "threads")].iloc[0]
     assert pooled["measures"] == {"us_per_switch": {"event": 30.0, "condition": 20.0}}
-    lines = report.measures_section(frame, Facts.of(run))
+    lines = tables.measures_section(frame, Facts.of(run))
     assert "| threads | 1 | event | 30 |" in lines
     assert any(line.startswith("| executor | workers | kind | One switch") for line in lines)

@@ -17,27 +17,9 @@ SPIN = "import time\nend = time.time() + 60\nwhile time.time() < end: pass"
 def test_background_load_marks_the_case_unstable(tmp_path: Path) -> None:
     noisy = subprocess.Popen([sys.executable, "-c", SPIN])
     try:
+        options = "--workers 1 --cpu-n 4000000 --rounds 4 --warmup 1 --warmup-seconds 0s --warmup-limit 0s --no-report"
         done = run_bench(
-            "run",
-            "--workloads",
-            "cpu",
-            "--executors",
-            "sequential",
-            "--workers",
-            "1",
-            "--cpu-n",
-            "4000000",
-            "--rounds",
-            "4",
-            "--warmup",
-            "1",
-            "--warmup-seconds",
-            "0s",
-            "--warmup-limit",
-            "0s",
-            "--no-report",
-            "--results",
-            str(tmp_path),
+            "run", "--workloads", "cpu", "--executors", "sequential", *options.split(), "--results", str(tmp_path)
         )
     finally:
         noisy.kill()

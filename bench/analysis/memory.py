@@ -43,12 +43,7 @@ class Slope:
 
 def added_unit_cost(rows: pd.DataFrame) -> Slope | None:
     """The slope of peak PSS against units over ``rows`` (one executor's cases), or None under two unit counts."""
-    known = rows.dropna(subset=["units", "peak_pss"])
-    if known["units"].nunique() < 2:
-        return None
-    units = known["units"].astype(float)
-    slope = float(np.polyfit(units, known["peak_pss"].astype(float), 1)[0])
-    return Slope(int(units.min()), int(units.max()), slope)
+    return _slope(rows, "peak_pss")
 
 
 def one_unit(row: pd.Series) -> bool:
@@ -62,9 +57,14 @@ def startup_slope(rows: pd.DataFrame) -> Slope | None:
 
     What every start pays once (a forkserver, a pool's own threads) is left out, as for memory.
     """
-    known = rows.dropna(subset=["units", "startup_s"])
+    return _slope(rows, "startup_s")
+
+
+def _slope(rows: pd.DataFrame, column: str) -> Slope | None:
+    """The least-squares slope of ``column`` against units over the cases that have both (two unit counts at least)."""
+    known = rows.dropna(subset=["units", column])
     if known["units"].nunique() < 2:
         return None
     units = known["units"].astype(float)
-    slope = float(np.polyfit(units, known["startup_s"].astype(float), 1)[0])
+    slope = float(np.polyfit(units, known[column].astype(float), 1)[0])
     return Slope(int(units.min()), int(units.max()), slope)

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from ..stats import independent_units, median_interval, ratio_interval
+from ..vocabulary import IDEAL, PAIRED
 from .table import Facts
 
 MIN_VALUES = 3  # a bootstrap of fewer values than this gives an interval that means nothing
@@ -56,6 +57,13 @@ class Quantity:
 
     def show(self, value: float) -> str:
         return "" if value is None or not math.isfinite(value) else f"{value:{self.spec}}{self.suffix}"
+
+    def shown(self, value: float, low: float, high: float) -> str:
+        """A value with its interval, ``1.23x [1.10x-1.31x]``: the value alone where it has none, "" for none."""
+        text = self.show(value)
+        if text and not pd.isna(low):
+            text += f" [{self.show(low)}-{self.show(high)}]"
+        return text
 
 
 SPEEDUP = Quantity("speedup", "speedup (paired)", True, "higher speedup", "lower speedup", ".2f", "x")
@@ -89,7 +97,7 @@ def _lists(value: Any) -> list[list[float]]:
 def applicable(case: pd.Series, facts: Facts) -> list[Quantity]:
     """The figures a case has, paired ones first, in the order a reader looks for them."""
     judged = facts.workload(str(case["workload"]))["judged_by"]
-    found = [SPEEDUP] if judged == "paired" else [VS_IDEAL] if judged == "ideal" else []
+    found = [SPEEDUP] if judged == PAIRED else [VS_IDEAL] if judged == IDEAL else []
     return [q for q in [*found, CORES, TIME] if groups(case, q)]
 
 

@@ -13,18 +13,14 @@ whose GIL came back on at run time.
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..stats import CONFIDENCE
 from .quantities import CORES, SPEEDUP, TIME, Quantity, groups, judge, side
 from .table import Facts, cases
-
-if TYPE_CHECKING:  # matplotlib only when a figure is drawn: the end of a run prints this table without it
-    from matplotlib.figure import Figure
+from .wording import markdown_table
 
 CASE = ["workload", "params", "executor", "workers"]
 
@@ -49,10 +45,7 @@ def _cell(quantity: Quantity, case: pd.Series | None) -> str:
     if case is None:
         return ""
     found = side(groups(case, quantity))
-    if math.isnan(found.value):
-        return ""
-    interval = "" if math.isnan(found.low) else f" [{quantity.show(found.low)}-{quantity.show(found.high)}]"
-    return quantity.show(found.value) + interval
+    return quantity.shown(found.value, found.low, found.high)
 
 
 def table(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
@@ -119,11 +112,6 @@ def facts_rows(facts: Facts) -> list[list[str]]:
     return rows
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-
-
 def _shown_rows(found: pd.DataFrame, brief: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and rows of one workload's table; ``brief`` leaves out each interpreter's intervals (printed text)."""
     first, others = str(found["first"].iloc[0]), list(dict.fromkeys(found["other"]))
@@ -167,7 +155,7 @@ def section(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> list[str]
         "then rounds. With one pass it cannot see process-to-process variation (up to 20% here), so no time "
         "difference is called: run with --passes 3. Speedups are each interpreter's own, paired in time.",
         "",
-        *_markdown_table(
+        *markdown_table(
             [
                 "label",
                 "interpreter",
@@ -188,7 +176,7 @@ def section(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> list[str]
     for (workload, params), group in found.groupby(["workload", "params"], sort=False):
         about = facts.workload(str(workload))["description"] or params
         header, rows = _shown_rows(group)
-        lines += [f"### {workload}" + (f": {about}" if about else ""), "", *_markdown_table(header, rows), ""]
+        lines += [f"### {workload}" + (f": {about}" if about else ""), "", *markdown_table(header, rows), ""]
     lines += ["![Interpreters side by side](interpreters.png)", ""]
     return lines
 
@@ -209,53 +197,6 @@ def text(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> str:
     back = gil_came_back(run)
     tail = ["The GIL came back on at run time in:", *back] if back else []
     return "\n\n".join([*blocks, *(["\n".join(tail)] if tail else [])])
-
-
-def figure(frame: pd.DataFrame, facts: Facts) -> Figure | None:
-    """Each later interpreter's time ratio to the first per case, with its interval, against a line at 1.0."""
-    if not several(facts):
-        return None
-    found = table(frame, facts)
-    found = found[found["ratio"].notna()].reset_index(drop=True) if not found.empty else found
-    if found.empty:
-        return None
-    keys = found[CASE].drop_duplicates().reset_index(drop=True)
-    names = [f"{row.workload} {row.executor} w{row.workers}" for row in keys.itertuples()]
-    position = {tuple(row): i for i, row in enumerate(keys.itertuples(index=False))}
-    others = list(dict.fromkeys(found["other"]))
-    height = 1.8 + 0.3 * len(keys)
-    from matplotlib.figure import Figure
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    fig = Figure(figsize=(10, height), layout=ConstrainedLayoutEngine())
-    ax = fig.subplots()
-    step = 0.6 / max(1, len(others))
-    for k, other in enumerate(others):
-        rows = found[found["other"] == other]
-        y = np.array([position[tuple(row)] for row in rows[CASE].itertuples(index=False)], dtype=float)
-        y += (k - (len(others) - 1) / 2) * step
-        ratio, low, high = (rows[name].to_numpy(dtype=float) for name in ("ratio", "ci_low", "ci_high"))
-        has_ci = ~np.isnan(low)
-        if has_ci.any():
-            ax.errorbar(
-                ratio[has_ci],
-                y[has_ci],
-                xerr=np.vstack([ratio - low, high - ratio])[:, has_ci],
-                fmt="o",
-                capsize=3,
-                color=f"C{k}",
-                label=f"{other} / {found['first'].iloc[0]} ({CONFIDENCE:.0%} CI)",
-            )
-        if (~has_ci).any():
-            ax.plot(ratio[~has_ci], y[~has_ci], "x", color=f"C{k}", label=f"{other} (too few rounds for a CI)")
-    ax.axvline(1.0, color="grey", ls="--", label="same speed")
-    ax.set_yticks(np.arange(len(keys), dtype=float), names, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"median round time / {found['first'].iloc[0]}'s (above 1 = slower)")
-    ax.set_title("Interpreters side by side, interleaved in one run", fontweight="bold")
-    ax.grid(True, axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return fig
 
 
 def printed(run: dict[str, Any]) -> str:

@@ -14,11 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..vocabulary import LATENCY_MS, P50, P90, P99, PAIRED, SCALING
+
 #: What the analysis assumes of a workload the run does not describe (a run of an unknown format).
 UNKNOWN_WORKLOAD: dict[str, Any] = {
     "unit": "",
-    "judged_by": "paired",
-    "figure": "scaling",
+    "judged_by": PAIRED,
+    "figure": SCALING,
     "heatmap": False,
     "core_bound": True,
     "needs_server": False,
@@ -132,7 +134,7 @@ def workload_params(params: dict[str, Any]) -> str:
 
 def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
     params, extra, stats = entry["params"], entry.get("extra_info") or {}, entry["stats"]
-    latency = extra.get("latency_ms") or {}
+    latency = extra.get(LATENCY_MS) or {}
     timeline = extra.get("timeline") or {}
     return {
         "workload": params.get("workload", entry.get("group") or "?"),
@@ -153,9 +155,9 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         or ([extra["effective_cores"]] if extra.get("effective_cores") is not None else []),
         "vs_ideal": extra.get("vs_ideal"),
         "ideal_s": extra.get("ideal_s"),
-        "p50": latency.get("p50"),
-        "p90": latency.get("p90"),
-        "p99": latency.get("p99"),
+        "p50": latency.get(P50),
+        "p90": latency.get(P90),
+        "p99": latency.get(P99),
         "cv": extra.get("cv"),
         "memory_per_unit": extra.get("memory_per_unit_bytes"),
         "units": extra.get("units"),

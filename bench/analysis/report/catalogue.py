@@ -1,0 +1,151 @@
+"""The figures of a report, in reading order: each one's file name, heading, note, and how it is built.
+
+Which figures a run gets comes from what its workloads say of themselves
+(``heatmap``, ``figure``), never from their names: the verdict first, the
+scaling of paired speedups, a per-core picture per workload that asks for one,
+effective cores, then each workload's own figure by its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ...vocabulary import AGAINST_IDEAL, BY_WORKERS, COSTS, SCALING, THROUGHPUT
+from ..figures.heatmap import cpu_per_core_figure
+from ..figures.measured import by_workers_figure, costs_figure
+from ..figures.timed import against_ideal_figure, effective_cores_figure, scaling_figure, throughput_figure
+from ..figures.verdict import verdict_figure
+from ..table import Facts
+from ..verdict import Verdict
+
+VERDICT_FIGURE = "verdict"  # drawn inside the verdict section of the page, not among the other figures
+
+
+@dataclass(frozen=True)
+class OwnFigure:
+    """The figure of a ``figure`` kind that is drawn one workload at a time (scaling and heatmaps draw several)."""
+
+    heading: str
+    note: Callable[[dict[str, Any]], str]  # from the workload's facts
+    build: Callable[[pd.DataFrame, Facts, str], Figure | None]
+    needs: str  # what a case must have for it to be drawn, in words
+
+
+OWN_FIGURES = {
+    AGAINST_IDEAL: OwnFigure(
+        "throughput and time against the ideal",
+        lambda about: f"{about['unit'] or 'Throughput'}, measured time over the ideal ({about['ideal']}), and latency.",
+        against_ideal_figure,
+        "has a throughput or an ideal time",
+    ),
+    COSTS: OwnFigure(
+        "what one operation costs, per kind",
+        lambda about: f"{about['summary']} Each dot: the median over the rounds.",
+        costs_figure,
+        "measured anything",
+    ),
+    BY_WORKERS: OwnFigure(
+        "against workers",
+        lambda about: f"{about['summary']} Each point: the median over the rounds.",
+        by_workers_figure,
+        "measured anything",
+    ),
+    THROUGHPUT: OwnFigure(
+        "throughput",
+        lambda about: f"{about['unit'] or 'Throughput'} as workers grow.",
+        throughput_figure,
+        "has a throughput",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One figure of a report: its file name, heading and note, and how to build it (None: no data)."""
+
+    name: str
+    heading: str
+    note: str
+    build: Callable[[], Figure | None]
+    absent: str  # why it is not drawn, when it is not
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "workload"
+
+
+def specs(frame: pd.DataFrame, facts: Facts, verdicts: list[Verdict] | None = None, note: str = "") -> list[Spec]:
+    """The figures of a run, in reading order (the verdict first, when given), from what its workloads say."""
+    names = list(dict.fromkeys(str(name) for name in frame["workload"])) if not frame.empty else []
+    found = [_verdict(verdicts, facts, note)] if verdicts is not None else []
+    found.append(_scaling(frame, facts))
+    found += [_cpu_per_core(frame, facts, name) for name in names if facts.workload(name)["heatmap"]]
+    found.append(_effective_cores(frame, facts))
+    found += [spec for name in names if (spec := _workload(frame, facts, name)) is not None]
+    return found
+
+
+def _verdict(verdicts: list[Verdict], facts: Facts, note: str) -> Spec:
+    return Spec(
+        VERDICT_FIGURE,
+        "The verdict at a glance",
+        "Per workload, each executor's best result with its interval; the winner is marked, and no "
+        "winner is marked where intervals overlap.",
+        lambda: verdict_figure(verdicts, facts, note),
+        "no workload has a result to compare",
+    )
+
+
+def _scaling(frame: pd.DataFrame, facts: Facts) -> Spec:
+    return Spec(
+        SCALING,
+        "Scaling: speedup against sequential",
+        "*paired* = the median of per-round ratios, each round measured right beside a sequential round; "
+        "*ratio of medians* = sequential median / case median, measured at different times.",
+        lambda: scaling_figure(frame, facts),
+        "no workload has both a sequential baseline and other executors to compare with it",
+    )
+
+
+def _cpu_per_core(frame: pd.DataFrame, facts: Facts, name: str) -> Spec:
+    return Spec(
+        f"cpu_per_core-{slug(name)}",
+        f"CPU per core, {name}: the GIL picture",
+        f"Per-core CPU % (whole machine) during the measured rounds of {name} at its largest worker "
+        "count. Under the GIL, threads running Python code add up to about one core; processes use "
+        "every core.",
+        lambda: cpu_per_core_figure(frame, facts, name),
+        f"no {name} case has per-core samples (sampling off, or rounds shorter than the interval)",
+    )
+
+
+def _effective_cores(frame: pd.DataFrame, facts: Facts) -> Spec:
+    return Spec(
+        "effective_cores",
+        "Effective cores",
+        "CPU seconds of the worker's process tree per wall second.",
+        lambda: effective_cores_figure(frame, facts),
+        "no case has effective cores (sampling off, or rounds too short to sample)",
+    )
+
+
+def _workload(frame: pd.DataFrame, facts: Facts, name: str) -> Spec | None:
+    """The figure a workload's own ``figure`` kind asks for, or None (its kind is drawn in a figure of several)."""
+    about = facts.workload(name)
+    own = OWN_FIGURES.get(about["figure"])
+    if own is None:
+        return None
+    build = own.build
+    return Spec(
+        slug(name),
+        f"{name}: {own.heading}",
+        own.note(about),
+        lambda: build(frame, facts, name),
+        f"no {name} case {own.needs}",
+    )

@@ -1,0 +1,149 @@
+"""The judge of a workload timed against sequential (``PAIRED``): its best speedup per executor, its cores.
+
+Each speedup is the median of per-round ratios, each round measured right
+beside a sequential round in the same process (DESIGN decision 7); a ratio of
+medians measured at different times stands in where no pairs were saved, and
+the verdict says it is less sure. Issue 19's duels between leading cases
+settle what this judge can only call a tie.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import BASELINE, stats
+from ...vocabulary import THREAD
+from .aspects import aspects
+from .model import RATIO, Best, Estimate, Group, Verdict, cores_of
+from .phrases import joined, times
+from .trust import trust
+
+ONE_CORE = 1.3  # effective cores (and speedup) under this: the executor ran on about one core
+
+
+MANY_CORES = 1.5  # effective cores from which "speed each core kept" means something
+
+
+SLOW_CORES = 0.8  # speed per core kept under this: the cores slow each other down (shared, hyper-threaded, memory)
+
+
+WAITS = 1.5  # a speedup this many times the cores used: the work mostly waits
+
+
+def speedup_estimate(row: pd.Series, base: pd.Series | None) -> tuple[Estimate | None, bool]:
+    """(the case's speedup with its interval, whether it is paired); a ratio of medians where no pairs were saved."""
+    ratios = [list(ratios) for ratios in row["ratios_by_pass"]]
+    if stats.independent_units(ratios):
+        return Estimate(*stats.median_interval(ratios)), True
+    if (
+        base is not None
+        and stats.independent_units(row["data_by_pass"])
+        and stats.independent_units(base["data_by_pass"])
+    ):
+        return Estimate(*stats.ratio_interval(row["data_by_pass"], base["data_by_pass"])), False
+    return None, False
+
+
+def paired(group: Group) -> Verdict:
+    """Judged by the paired speedup against sequential: the best of each executor, its cores, what held it back."""
+    rows = group.rows
+    base_rows = rows[rows["executor"] == BASELINE]
+    base = base_rows.iloc[0] if not base_rows.empty else None
+    found: list[Best] = []
+    chosen: dict[str, pd.Series] = {}
+    unpaired = False
+    for executor, by in group.by_executor(rows[rows["executor"] != BASELINE]):
+        estimates = [(row, *speedup_estimate(row, base)) for _, row in by.iterrows()]
+        usable = [(row, estimate, pair) for row, estimate, pair in estimates if estimate is not None]
+        if not usable:
+            continue
+        row, estimate, pair = max(usable, key=lambda item: item[1].value)
+        unpaired = unpaired or not pair
+        found.append(Best(executor, int(row["workers"]), estimate, cores_of(row["effective_cores"])))
+        chosen[executor] = row
+    if not found:
+        missing = "only sequential finished" if base is not None else "no case has a speedup against sequential"
+        return group.verdict([f"nothing to compare: {missing}.", trust(group, [])])
+    ranked = sorted(found, key=lambda best: -best.estimate.value)
+    top = ranked[0]
+    tied = [best for best in ranked[1:] if best.estimate.overlaps(top.estimate)]
+    text, winners = _paired_head(top, tied)
+    one_core = group.facts.usable_cores <= 1 and bool(group.about["core_bound"])
+    if one_core:
+        text.append("This machine has one usable core: CPU parallelism could not be shown.")
+    text += _others(group, ranked, {top.executor, *winners}, one_core)
+    if unpaired:
+        text.append("(Speedups are ratios of medians measured at different times, not paired: less sure.)")
+    text += aspects(group, [(top.executor, chosen[top.executor])], base)
+    text.append(trust(group, [top, *tied]))
+    sequential = Best(
+        BASELINE, 1, Estimate(1.0, 1.0, 1.0), cores_of(base["effective_cores"]) if base is not None else None, True
+    )
+    return group.verdict(
+        text, measure=f"speedup against sequential {RATIO}", best=(sequential, *found), winners=tuple(winners)
+    )
+
+
+def _paired_head(top: Best, tied: list[Best]) -> tuple[list[str], list[str]]:
+    """The first sentence (who wins, by how much, on how many cores) and the winners it names."""
+    if top.estimate.high < 1:
+        return [f"sequential is fastest: no executor beats it; the best, {top.executor}, reaches {times(top)}."], [
+            BASELINE
+        ]
+    if top.estimate.low <= 1:
+        return [
+            f"no executor is clearly faster than sequential: the best, {top.executor} at {top.where}, "
+            f"{times(top)} ({top.estimate.interval()}): its interval includes 1x."
+        ], []
+    cores = f", using {top.effective_cores:.2f} cores" if top.effective_cores is not None else ""
+    if tied:
+        everyone = [top, *tied]
+        listed = joined([f"{best.executor} ({times(best)} at {best.where})" for best in everyone])
+        head = f"no clear winner between {listed}: their intervals overlap."
+        return [head, *_split(top)], [best.executor for best in everyone]
+    head = f"{top.executor}, {times(top)} at {top.where} ({top.estimate.interval()}){cores}."
+    return [head, *_split(top)], [top.executor]
+
+
+def _split(best: Best) -> list[str]:
+    """A speedup's two causes, where they tell a story: cores used, and the speed each core kept."""
+    cores, speedup = best.effective_cores, best.estimate.value
+    if cores is None or cores <= 0:
+        return []
+    if cores >= MANY_CORES and speedup / cores < SLOW_CORES:
+        return [
+            f"The cores of this machine slow each other down: {cores:.1f} cores used, {speedup:.1f}x gained "
+            f"(each kept about {speedup / cores:.0%} of its speed)."
+        ]
+    if speedup >= WAITS * max(cores, 1.0):
+        return [f"The work mostly waits: {speedup:.1f}x on {cores:.2f} cores."]
+    return []
+
+
+def _others(group: Group, ranked: list[Best], named: set[str], one_core: bool) -> list[str]:
+    """The executors that lost, said by why: slower than sequential, or stuck on one core."""
+    rest = [best for best in ranked if best.executor not in named]
+    slower = [best for best in rest if best.estimate.high < 1]
+    text = []
+    if slower:
+        listed = joined([f"{best.executor} ({times(best)})" for best in slower])
+        text.append(f"{listed} {'is' if len(slower) == 1 else 'are'} slower than sequential even at best.")
+    stuck = [
+        best
+        for best in rest
+        if best not in slower
+        and best.effective_cores is not None
+        and best.effective_cores < ONE_CORE
+        and best.estimate.value < ONE_CORE
+    ]
+    if stuck and not one_core and group.about["core_bound"]:
+        listed = joined([f"{best.executor} {times(best)} on {best.effective_cores:.2f} cores" for best in stuck])
+        gil = group.facts.machine.get("gil_enabled") and any(
+            group.facts.unit_of(best.executor) == THREAD for best in stuck
+        )
+        stay = "stays" if len(stuck) == 1 else "stay"
+        text.append(
+            f"{listed} {stay} on about one core: no CPU parallelism"
+            + (" (threads take turns under the GIL)." if gil else ".")
+        )
+    return text
