@@ -34,9 +34,10 @@ WORKER_REQUIREMENTS = (
     "uvloop>=0.19; sys_platform != 'win32' and implementation_name == 'cpython'",
     "backports-interpreters>=0.3; python_version >= '3.12' and python_version < '3.14'",
 )
-#: The harness's own code a worker runs: the package's import-free __init__, the worker, the workloads.
+#: The harness's own code a worker runs: the package's import-free __init__, the saved-run vocabulary (which the
+#: workloads import), the worker, the workloads.
 SOURCE = Path(__file__).resolve().parents[2]
-WORKER_CODE = ("bench/__init__.py", "bench/worker", "workloads")
+WORKER_CODE = ("bench/__init__.py", "bench/vocabulary.py", "bench/worker", "workloads")
 STAMP = "bench-environment.json"
 INSTALL_TIMEOUT_S = 600.0
 
