@@ -14,8 +14,8 @@ compares (the command, the A/A check):
 - ``compare_text``: what is printed (``header``, ``report_text``, ``summary``);
 - ``figures.compare``: its figure (``figure``).
 
-``main`` (the command's arguments, and what it writes) moves to the command-line package at issue 18's merge.
-pandas, numpy and matplotlib are imported here only (see ``report``).
+``main`` (the command's arguments, and what it writes) moves to the command-line package at issue 18's merge;
+what stays here is the compare job's API, named below (``__all__``) for the command and the A/A check.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from .table import Facts, cases
 from .wording import markdown_table
 
 CASE = ["workload", "params", "executor", "workers"]
+FIGURE = "interpreters"  # the report's PNG of them (``figures.interpreters``), shown in this section
 
 
 def labels(facts: Facts) -> list[str]:
@@ -177,7 +178,7 @@ def section(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> list[str]
         about = facts.workload(str(workload))["description"] or params
         header, rows = _shown_rows(group)
         lines += [f"### {workload}" + (f": {about}" if about else ""), "", *markdown_table(header, rows), ""]
-    lines += ["![Interpreters side by side](interpreters.png)", ""]
+    lines += [f"![Interpreters side by side]({FIGURE}.png)", ""]
     return lines
 
 

@@ -45,7 +45,7 @@ def write_report(run_path: Path, out_root: Path) -> Path:
             if figure is not None:
                 figure.savefig(folder / f"{spec.name}.png", dpi=110)
         if compared is not None:
-            compared.savefig(folder / "interpreters.png", dpi=110)
+            compared.savefig(folder / f"{side_by_side.FIGURE}.png", dpi=110)
         shown = [(spec, figure is not None) for spec, figure in figures]
         (folder / "index.md").write_text(index_markdown(run, frame, shown, found, interpreters))
     except OSError as exc:

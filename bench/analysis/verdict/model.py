@@ -90,7 +90,7 @@ Judge = Callable[[Group], Verdict]
 
 
 def estimate_of(groups: Sequence[Sequence[float]]) -> Estimate | None:
-    """The median of values per pass (each pass's per round) with its interval; None under two passes or rounds."""
+    """The median of values given per pass (each pass's per round), with its interval; None where there are none."""
     if not stats.independent_units(groups):
         return None
     return Estimate(*stats.median_interval(groups))
