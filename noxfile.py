@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -34,9 +35,24 @@ nox.options.reuse_venv = "yes"
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")  # no downloads here: a missing Python fails fast
 
 
-#: The extras every measuring and testing environment gets: the optional models that install as wheels
-#: (each limited by its markers to where it runs). dask (``distributed``) is bigger and slow to start: its own sessions.
-MODELS = "uvloop,interpreters"
+def _models() -> str:
+    """The extras every measuring and testing environment gets, in pyproject.toml's order.
+
+    Which extras those are is each executor's fact (``ExecutorInfo.extra_everywhere``: the optional models
+    that install as wheels, each limited by its markers to where it runs; not dask's ``distributed``, bigger
+    and slow to start: its own sessions), so it is read from the executors' registry in this checkout rather
+    than from a list here. The registry's modules import only the standard library at module level (the
+    worker's rule), so nox's own interpreter reads it without the project's dependencies
+    (tests/test_registry.py checks it under ``python -S``).
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench.worker.executors import extras_everywhere
+
+    wanted = extras_everywhere()
+    return ",".join(extra for extra in PYPROJECT["project"]["optional-dependencies"] if extra in wanted)
+
+
+MODELS = _models()
 SUBINTERPRETER_PYTHONS = [version for version in PYTHONS if tuple(map(int, version.split("."))) >= (3, 12)]
 
 
@@ -97,25 +113,28 @@ def bench_distributed(session: nox.Session) -> None:
     session.run("python", "-m", "bench", "run", *chosen, *args)
 
 
+def _command(session: nox.Session, command: str) -> None:
+    """``python -m bench COMMAND`` with the session's arguments, in an environment with the models."""
+    _install(session)
+    session.run("python", "-m", "bench", command, *session.posargs)
+
+
 @nox.session
 def report(session: nox.Session) -> None:
     """Write the PNG report of a saved run (default: the newest)."""
-    _install(session)
-    session.run("python", "-m", "bench", "report", *session.posargs)
+    _command(session, "report")
 
 
 @nox.session
 def compare(session: nox.Session) -> None:
     """Compare two or more saved runs, with significance (ids like 0002, or paths)."""
-    _install(session)
-    session.run("python", "-m", "bench", "compare", *session.posargs)
+    _command(session, "compare")
 
 
 @nox.session
 def selfcheck(session: nox.Session) -> None:
     """Benchmark the harness itself: round-trip and sampler overhead, server headroom."""
-    _install(session)
-    session.run("python", "-m", "bench", "selfcheck", *session.posargs)
+    _command(session, "selfcheck")
 
 
 @nox.session

@@ -1,28 +1,38 @@
-"""Machine and interpreter facts, recorded rather than assumed (pyperf's ``collect_*`` style).
+"""Machine facts, recorded rather than assumed (pyperf's ``collect_*`` style), beside the interpreter's own.
 
-Each ``collect_*`` fills part of a dict and skips quietly what the platform lacks.
-Light on purpose: the harness imports it at start-up, the workers never do.
+Small readers, each of one fact, skip quietly what the platform lacks. The
+interpreter's facts (version, GIL, free-threaded build, start
+method, package versions) come from ``bench.worker.interpreter``, the one place
+that knows them; this module adds the machine's (cores, cgroup quota, CPU model,
+memory, through psutil) and the packages a run records: the harness's own and
+every executor's (``ExecutorInfo.recorded``). Light on purpose: the harness
+imports it at start-up, the workers never do. The line naming a machine lives
+in ``machine_line``, which the analysis reads without psutil.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import platform
-import sys
-import sysconfig
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import psutil
 
 from . import FORMAT_VERSION, __version__
+from .machine_line import describe
+from .worker import interpreter
+from .worker.executors import registry
+from .worker.interpreter import free_threaded_build, gil_enabled
 
-KEY_PACKAGES = (
-    *("pytest", "pytest-benchmark", "psutil", "gevent", "greenlet", "aiohttp", "pandas", "matplotlib"),
-    *("uvloop", "backports-interpreters", "distributed", "dask"),  # the optional models' libraries
+__all__ = ["describe", "free_threaded_build", "gil_enabled"]  # the harness's names for them (bench.machine.X)
+
+#: The measuring side's own distributions; the executors' follow from the registry.
+HARNESS_PACKAGES = ("pytest", "pytest-benchmark", "psutil", "pandas", "matplotlib")
+#: Whose versions every saved run records.
+KEY_PACKAGES = tuple(
+    dict.fromkeys((*HARNESS_PACKAGES, *(name for executor in registry().values() for name in executor.recorded)))
 )
 
 
@@ -57,17 +67,6 @@ def usable_cores() -> int:
     return max(1, cores)
 
 
-def gil_enabled() -> bool:
-    """Whether the GIL is on now (a free-threaded build may still turn it on at run time)."""
-    is_enabled = getattr(sys, "_is_gil_enabled", None)
-    return True if is_enabled is None else bool(is_enabled())
-
-
-def free_threaded_build() -> bool:
-    """Whether this interpreter was built free-threaded (3.13t and later)."""
-    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-
-
 def gil_label() -> str:
     return "gil" if gil_enabled() else "nogil"
 
@@ -82,44 +81,24 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
 def collect() -> dict[str, Any]:
     """What goes into ``machine_info["bench"]`` of every saved run."""
-    limit = cgroup_cpu_limit()
+    python = interpreter.facts([])
     return {
         "harness_version": __version__,
         "format_version": FORMAT_VERSION,
         "logical_cores": psutil.cpu_count(logical=True),
         "physical_cores": psutil.cpu_count(logical=False),
         "affinity_cores": affinity_cores(),
-        "cgroup_cpu_limit": limit,
+        "cgroup_cpu_limit": cgroup_cpu_limit(),
         "usable_cores": usable_cores(),
         "cpu_model": cpu_model(),
         "memory_bytes": psutil.virtual_memory().total,
-        "python_version": platform.python_version(),
-        "python_implementation": platform.python_implementation(),
-        "python_executable": sys.executable,
-        "free_threaded_build": free_threaded_build(),
-        "gil_enabled": gil_enabled(),
-        "mp_start_method": multiprocessing.get_start_method(allow_none=False),
-        "packages": package_versions(),
+        "python_version": python["version"],
+        "python_implementation": python["implementation"],
+        "python_executable": python["executable"],
+        "free_threaded_build": python["free_threaded_build"],
+        "gil_enabled": python["gil_enabled"],
+        "mp_start_method": python["mp_start_method"],
+        "packages": interpreter.versions(KEY_PACKAGES),
     }
-
-
-def describe(info: dict[str, Any]) -> str:
-    """One line naming the machine and interpreter, for captions and headers."""
-    gil = "GIL on" if info.get("gil_enabled", True) else "GIL off (free-threaded)"
-    return (
-        f"{info.get('python_implementation', '?')} {info.get('python_version', '?')} ({gil}), "
-        f"{info.get('usable_cores', '?')} usable of {info.get('logical_cores', '?')} logical cores, "
-        f"{info.get('cpu_model', '?')}"
-    )

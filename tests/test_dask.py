@@ -45,15 +45,9 @@ def cluster_tag() -> Iterator[str]:
 
     resource_tracker.ensure_running()
     tag = f"dask-{os.getpid()}-{time.monotonic_ns()}"
-    previous = os.environ.get(PROCESS_TAG)
-    os.environ[PROCESS_TAG] = tag
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROCESS_TAG, tag)
         yield tag
-    finally:
-        if previous is None:
-            del os.environ[PROCESS_TAG]
-        else:
-            os.environ[PROCESS_TAG] = previous
     assert_none_left(tag)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import math
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -53,25 +52,17 @@ def expected_amount(workload: str, params: dict[str, Any]) -> float:
 def no_leftovers() -> Iterator[None]:
     """Tag every process this module starts; none may be alive once the module is done."""
     tag = uuid.uuid4().hex
-    previous = os.environ.get(PROCESS_TAG)
-    os.environ[PROCESS_TAG] = tag
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROCESS_TAG, tag)
         yield
-    finally:
-        if previous is None:
-            del os.environ[PROCESS_TAG]
-        else:
-            os.environ[PROCESS_TAG] = previous
     assert_none_left(tag)
 
 
 @pytest.fixture(scope="module")
 def server(no_leftovers: None) -> Iterator[ServerHandle]:
     handle = ServerHandle()
-    try:
-        yield handle
-    finally:
-        handle.stop()
+    yield handle  # pytest comes back here however the tests ended
+    handle.stop()
 
 
 def rounds_of(case: Case, context: dict[str, Any], rounds: int = 2) -> list[dict[str, Any]]:

@@ -1,15 +1,16 @@
-"""bench.machine: machine and interpreter facts, recorded rather than assumed."""
+"""bench.machine: machine and interpreter facts, recorded rather than assumed; bench.machine_line names them."""
 
 from __future__ import annotations
 
 import multiprocessing
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bench import FORMAT_VERSION, __version__, machine
+from bench import FORMAT_VERSION, __version__, machine, machine_line
 
 #: The keys DESIGN.md promises in machine_info["bench"] (decision 5) and what results need to be read back.
 DOCUMENTED_KEYS = {
@@ -94,12 +95,15 @@ def test_collect_has_the_documented_keys() -> None:
     """collect() records every documented fact, with this interpreter's values."""
     info = machine.collect()
     assert set(info) >= DOCUMENTED_KEYS
-    assert info["harness_version"] == __version__
-    assert info["format_version"] == FORMAT_VERSION
-    assert info["python_version"] == platform.python_version()
-    assert info["python_implementation"] == platform.python_implementation()
+    expected = {
+        "harness_version": __version__,
+        "format_version": FORMAT_VERSION,
+        "python_version": platform.python_version(),
+        "python_implementation": platform.python_implementation(),
+        "mp_start_method": multiprocessing.get_start_method(),
+    }
+    assert {key: info[key] for key in expected} == expected
     assert info["gil_enabled"] is machine.gil_enabled()
-    assert info["mp_start_method"] == multiprocessing.get_start_method()
     assert info["logical_cores"] >= 1
     assert 1 <= info["usable_cores"] <= info["affinity_cores"]
     assert isinstance(info["cpu_model"], str) and info["cpu_model"]
@@ -110,14 +114,22 @@ def test_collect_has_the_documented_keys() -> None:
 def test_describe_names_python_and_cores() -> None:
     """The one-line description names the implementation, the Python version, the GIL state and the cores."""
     info = machine.collect()
-    line = machine.describe(info)
+    line = machine_line.describe(info)
     assert platform.python_version() in line
     assert platform.python_implementation() in line
     assert f"{info['usable_cores']} usable of {info['logical_cores']} logical cores" in line
     assert "GIL on" in line or "GIL off" in line
-    assert "GIL off" in machine.describe({**info, "gil_enabled": False})
+    assert "GIL off" in machine_line.describe({**info, "gil_enabled": False})
+    assert machine.describe is machine_line.describe  # the harness's name for it
 
 
 def test_describe_tolerates_missing_facts() -> None:
     """An old or foreign file with facts missing still gets a line, with '?' for the unknown."""
-    assert "?" in machine.describe({})
+    assert "?" in machine_line.describe({})
+
+
+def test_the_line_naming_a_machine_needs_neither_psutil_nor_the_worker() -> None:
+    """The analysis describes runs made elsewhere: importing the line loads no psutil and no worker code."""
+    code = "import sys, bench.machine_line; print([m for m in sys.modules if m == 'psutil' or m.startswith('bench.w')])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

@@ -294,7 +294,15 @@ def test_asking_for_what_was_not_made_says_so() -> None:
 
 def test_an_executor_offering_nothing_skips_what_needs_primitives(monkeypatch: pytest.MonkeyPatch) -> None:
     """An executor written for map/submit/queue alone (another issue's) runs hashing and skips the rest, saying why."""
-    plain = ExecutorInfo("plain", "sync", (), True, "map, submit and queue only", unit="process", rank=90, color="k")
+    plain = ExecutorInfo(
+        name="plain",
+        style="sync",
+        parallel_cpu=True,
+        summary="map, submit and queue only",
+        unit="process",
+        rank=90,
+        color="k",
+    )
     real_info = matrix.info
     monkeypatch.setattr(matrix, "info", lambda name: plain if name == "plain" else real_info(name))
     monkeypatch.setattr(matrix, "missing_requirements", lambda name: [])

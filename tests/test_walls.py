@@ -20,12 +20,13 @@ from bench.worker.protocol import WATCHED_MODULES
 ROOT = Path(__file__).resolve().parents[1]
 #: Where a workload's name may appear in bench/: the migration of format 1 (which knew workloads by name),
 #: the self-check (it measures the harness on chosen workloads), machine.py (cgroup v1's "cpu" folder), and
-#: the spawn start method's executor ("spawn" is a start method there, not the spawn workload).
+#: the processes executor, which registers a variant per start method ("spawn" is a start method there, not the
+#: spawn workload).
 NAMING_ALLOWED = {
     "bench/migrations.py",
     "bench/harness/selfcheck.py",
     "bench/machine.py",
-    "bench/worker/executors/processes_spawn.py",
+    "bench/worker/executors/processes.py",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import machine
+from .. import machine_line
 from ..stats import CONFIDENCE, RESAMPLES, SEED
 from .compare_runs import Loaded
 from .compare_table import DRIFT_BASIS, PAIRED_BASIS
@@ -43,7 +43,7 @@ def header(runs: list[Loaded]) -> str:
         partial = "  [PARTIAL RUN]" if run.partial else ""
         passes = int(run.cases["passes"].max()) if not run.cases.empty else 0
         lines.append(
-            f"  {run.label:<{width}}  {run.path}{partial}\n  {'':<{width}}  {machine.describe(run.facts)}; "
+            f"  {run.label:<{width}}  {run.path}{partial}\n  {'':<{width}}  {machine_line.describe(run.facts)}; "
             f"{passes} pass{'es' if passes != 1 else ''}"
         )
     differ = differences(runs)

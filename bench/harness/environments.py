@@ -4,7 +4,10 @@ The harness runs once, under its own interpreter; each other interpreter only
 runs workers, so its environment holds what a worker imports: the worker code
 (``bench/__init__.py``, ``bench/worker/``, ``workloads/``, copied from the
 running harness so every interpreter runs the very same code) and the worker
-packages (gevent, aiohttp), never pandas, matplotlib or pytest. Environments
+packages, never pandas, matplotlib or pytest. Which packages the executors say
+(``ExecutorInfo.distributions`` and ``extra``); how to ask for them, with
+which versions and markers, pyproject.toml (or, in an installed copy, the
+project's metadata), so neither is written twice. Environments
 live under a cache folder, one per interpreter and requirement list, made with
 uv when it is installed (seconds) or with ``venv`` and pip; a stamp file says
 what is in one, a lock keeps two runs from building the same one at once, and
@@ -18,22 +21,18 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-#: What a worker imports beyond the standard library, as pyproject.toml spells it: its dependencies, then the
-#: optional models every measuring environment gets (extras uvloop, interpreters; tests/test_interpreters.py
-#: checks that they agree). Markers are evaluated for each interpreter. dask stays out: its own extra.
-WORKER_REQUIREMENTS = (
-    "gevent>=24.2; implementation_name == 'cpython'",
-    "aiohttp>=3.9",
-    "uvloop>=0.19; sys_platform != 'win32' and implementation_name == 'cpython'",
-    "backports-interpreters>=0.3; python_version >= '3.12' and python_version < '3.14'",
-)
+from ..worker.executors import PROJECT, extras_everywhere, registry
+
 #: The harness's own code a worker runs: the package's import-free __init__, the saved-run vocabulary (which the
 #: workloads import), the worker, the workloads.
 SOURCE = Path(__file__).resolve().parents[2]
@@ -52,14 +51,10 @@ def default_root() -> Path:
     return Path(cache) / "concurrency-bench" / "envs"
 
 
-#: The module a worker requirement provides, where it is not the distribution's name.
-MODULE_OF = {"backports-interpreters": "backports.interpreters"}
-
-
 def module_of(requirement: str) -> str:
-    """The module a requirement provides ("backports-interpreters; ..." -> "backports.interpreters")."""
+    """The module a requirement provides, as its executor says ("backports-interpreters" -> backports.interpreters)."""
     name = requirement_name(requirement)
-    return MODULE_OF.get(name, name.replace("-", "_"))
+    return MODULE_OF.get(canonical(name), name.replace("-", "_"))
 
 
 def applies(requirement: str, facts: Mapping[str, Any]) -> bool:
@@ -82,6 +77,56 @@ def requirement_name(requirement: str) -> str:
     for stop in "<>=!~[ ":
         name = name.split(stop)[0]
     return name
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as packaging compares them ("Backports_Interpreters" -> "backports-interpreters")."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+#: How the project's installed metadata writes an extra's requirement: "SPEC; (MARKER) and extra == 'NAME'".
+EXTRA_MARKER = re.compile(
+    r"""^(?P<spec>[^;]+?)\s*;\s*(?:\((?P<marker>.+)\)\s+and\s+)?extra\s*==\s*["'](?P<extra>[^"']+)["']$"""
+)
+
+
+def declared(source: Path = SOURCE) -> tuple[list[str], dict[str, list[str]]]:
+    """The project's dependencies and extras: from pyproject.toml beside the code (a checkout), else installed.
+
+    Installed metadata (a wheel) writes an extra's requirement with its extra in the marker: it is moved back
+    into its extra's list, its marker's quotes as pyproject.toml writes them.
+    """
+    pyproject = source / "pyproject.toml"
+    if pyproject.exists():
+        project = tomllib.loads(pyproject.read_text())["project"]
+        return list(project["dependencies"]), dict(project["optional-dependencies"])
+    dependencies: list[str] = []
+    extras: dict[str, list[str]] = {}
+    for requirement in metadata.requires(PROJECT) or []:
+        found = EXTRA_MARKER.match(requirement)
+        if found is None:
+            dependencies.append(requirement.replace('"', "'"))
+            continue
+        marker = f"; {found['marker']}" if found["marker"] else ""
+        extras.setdefault(found["extra"], []).append((found["spec"] + marker).replace('"', "'"))
+    return dependencies, extras
+
+
+def worker_requirements(source: Path = SOURCE) -> tuple[str, ...]:
+    """What a worker imports beyond the standard library, as the project declares it: the dependencies that
+    executors name, then every extra that every measuring environment gets (``ExecutorInfo.extra_everywhere``)."""
+    dependencies, extras = declared(source)
+    wanted = extras_everywhere()
+    named = [requirement for requirement in dependencies if canonical(requirement_name(requirement)) in MODULE_OF]
+    return (*named, *(requirement for extra, listed in extras.items() if extra in wanted for requirement in listed))
+
+
+#: The module each distribution an executor names provides (by canonical name), as its ``ExecutorInfo`` says.
+MODULE_OF = {
+    canonical(name): module for executor in registry().values() for name, module in executor.distributions.items()
+}
+#: What every interpreter's worker environment gets (markers are evaluated for each): dask stays out, its own extra.
+WORKER_REQUIREMENTS = worker_requirements()
 
 
 def code_files(source: Path = SOURCE) -> list[Path]:

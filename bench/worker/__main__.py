@@ -4,11 +4,12 @@ import json
 import sys
 
 if __name__ == "__main__":  # not in a spawned pool process, which imports this module as __mp_main__
-    if len(sys.argv) > 1 and not sys.argv[1].startswith("--") and json.loads(sys.argv[1])["executor"] == "gevent":
-        # First thing, before threading, socket or queue are imported anywhere.
-        from gevent import monkey
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("--"):
+        # First thing, before threading, socket or queue are imported anywhere: what the executor must run
+        # before other imports (gevent's monkey-patching), read from its registration alone.
+        from bench.worker.executors import before_imports
 
-        monkey.patch_all()
+        before_imports(json.loads(sys.argv[1])["executor"])
 
     from bench.worker.protocol import main
 

@@ -5,7 +5,8 @@ with ``python -c`` under each interpreter of ``--python`` (a bare one too, befor
 it has any environment), so the facts saved with a run come from the interpreter
 itself, never from the harness's guess. The worker imports it to say, in its
 messages, whether the GIL is on now: on a free-threaded build an extension
-module can turn it back on at run time.
+module can turn it back on at run time; ``bench.machine`` takes the harness's
+own interpreter facts from here and adds the machine's.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import multiprocessing
 import platform
 import sys
 import sysconfig
+from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
-#: Distributions whose versions the facts record (what a worker may load).
+#: Distributions whose versions the facts record: what the executors that need no extra load (gevent's, asyncio's).
+#: Written out because this file runs alone; tests/test_registry.py checks it against the executors' registry.
 PACKAGES = ("gevent", "greenlet", "aiohttp")
 
 
@@ -46,14 +49,19 @@ def where(module: str) -> str | None:
     return locations[0] if locations else spec.origin
 
 
+def versions(distributions: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution ("not installed" where it is not)."""
+    found = {}
+    for name in distributions:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
 def facts(modules: list[str]) -> dict[str, Any]:
     """This interpreter's facts, and where each of ``modules`` would come from (None: not importable)."""
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
     return {
         "executable": sys.executable,
         "version": platform.python_version(),
@@ -62,7 +70,7 @@ def facts(modules: list[str]) -> dict[str, Any]:
         "gil_enabled": gil_enabled(),
         "free_threaded_build": free_threaded_build(),
         "mp_start_method": multiprocessing.get_start_method(allow_none=False),
-        "packages": versions,
+        "packages": versions(PACKAGES),
         "found": {module: where(module) for module in modules},
     }
 

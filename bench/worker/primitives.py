@@ -47,38 +47,29 @@ def queue_channel(make_queue: Callable[[], Any]) -> tuple[QueueEnd, QueueEnd]:
 # --- Handoffs: a(n) hands a token to b(n) and waits for it back, n times (2n switches). ---
 
 
-class EventGive:
-    """The first side of an Event handoff: set the other's event, wait for its own, clear it."""
+class EventHandoff:
+    """One side of an Event handoff: the first sets the other's event, waits for its own, clears it; the second
+    waits for its own, clears it, sets the other's (the same three calls in the loop, in its own order)."""
 
-    def __init__(self, mine: Any, theirs: Any) -> None:
-        self.mine, self.theirs = mine, theirs
-
-    def __call__(self, n: int) -> None:
-        wait, clear, give = self.mine.wait, self.mine.clear, self.theirs.set
-        for _ in range(n):
-            give()
-            wait()
-            clear()
-
-
-class EventTake(EventGive):
-    """The second side: wait for its own event, clear it, set the other's."""
+    def __init__(self, mine: Any, theirs: Any, gives_first: bool = True) -> None:
+        self.mine, self.theirs, self.gives_first = mine, theirs, gives_first
 
     def __call__(self, n: int) -> None:
         wait, clear, give = self.mine.wait, self.mine.clear, self.theirs.set
+        first, second, third = (give, wait, clear) if self.gives_first else (wait, clear, give)
         for _ in range(n):
-            wait()
-            clear()
-            give()
+            first()
+            second()
+            third()
 
 
-def event_handoff(make_event: Callable[[], Any]) -> tuple[EventGive, EventTake]:
+def event_handoff(make_event: Callable[[], Any]) -> tuple[EventHandoff, EventHandoff]:
     first, second = make_event(), make_event()
-    return EventGive(first, second), EventTake(second, first)
+    return EventHandoff(first, second, gives_first=True), EventHandoff(second, first, gives_first=False)
 
 
-class AsyncEventGive(EventGive):
-    """EventGive for asyncio: the wait is awaited."""
+class AsyncEventGive(EventHandoff):
+    """The first side for asyncio: the wait is awaited."""
 
     async def __call__(self, n: int) -> None:  # type: ignore[override]
         wait, clear, give = self.mine.wait, self.mine.clear, self.theirs.set
@@ -88,7 +79,7 @@ class AsyncEventGive(EventGive):
             clear()
 
 
-class AsyncEventTake(EventGive):
+class AsyncEventTake(EventHandoff):
     async def __call__(self, n: int) -> None:  # type: ignore[override]
         wait, clear, give = self.mine.wait, self.mine.clear, self.theirs.set
         for _ in range(n):

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from ... import machine
+from ... import machine_line
 from ..table import Facts
 
 CAPTION_IN = 0.45  # inches kept free under the panels for a caption of two lines (more lines: the figure grows)
@@ -75,7 +75,7 @@ def caption(fig: Figure, machine_info: dict[str, Any], note: str, label: str = "
 
     The figure grows to hold the caption where the room kept for it is too small.
     """
-    about = machine.describe(machine_info)
+    about = machine_line.describe(machine_info)
     text = fit(f"{label}: {about}\n{note}" if label else f"{about}\n{note}", fig.get_figwidth() * 0.95, fontsize)
     needed = (text.count("\n") + 1) * fontsize * 1.3 / 72 + 0.1
     engine = fig.get_layout_engine()

@@ -15,7 +15,7 @@ from typing import Any
 from workloads import COUNTER, EVENT, LOCK, YIELD, ProcessSetup
 
 from .. import primitives
-from . import ExecutorInfo
+from . import ExecutorInfo, register
 
 OFFERS = {
     LOCK: "asyncio.Lock",
@@ -28,15 +28,16 @@ OFFERS = {
 }
 
 INFO = ExecutorInfo(
-    "asyncio",
-    "async",
-    ("aiohttp",),
-    False,
-    "asyncio tasks on one event loop; asyncio.Queue; aiohttp client",
+    name="asyncio",
+    style="async",
+    parallel_cpu=False,
+    summary="asyncio tasks on one event loop; asyncio.Queue; aiohttp client",
     unit="task",
     rank=50,
     color="tab:red",
     offers=OFFERS,
+    requires=("aiohttp",),
+    distributions={"aiohttp": "aiohttp"},  # a dependency of the project: no extra
 )
 
 
@@ -91,3 +92,6 @@ class Executor(primitives.Offering):
 
     def close(self) -> None:
         """Tasks end with their work; the worker closes the loop."""
+
+
+register(INFO, Executor)

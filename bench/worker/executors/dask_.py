@@ -36,21 +36,24 @@ from typing import Any
 
 from workloads import ProcessSetup
 
-from . import ExecutorInfo
+from . import ExecutorInfo, register
 
 INFO = ExecutorInfo(
-    "dask",
-    "sync",
-    ("distributed",),
-    True,
-    "dask.distributed tasks on a LocalCluster of one-thread worker processes (or DASK_SCHEDULER_ADDRESS); "
+    name="dask",
+    style="sync",
+    parallel_cpu=True,
+    summary="dask.distributed tasks on a LocalCluster of one-thread worker processes (or DASK_SCHEDULER_ADDRESS); "
     "distributed.Queue",
     unit="process",
     rank=60,
     color="tab:cyan",
     default=False,
     whole_interpreters=True,
-    install="pip install 'concurrency-bench[distributed]'",
+    requires=("distributed",),
+    distributions={"distributed": "distributed"},
+    extra="distributed",
+    extra_everywhere=False,  # large, and seconds to start: its own nox sessions (bench-distributed, tests-distributed)
+    records=("dask",),
 )
 
 HOST = "127.0.0.1"
@@ -159,3 +162,6 @@ class Executor:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+register(INFO, Executor)

@@ -7,7 +7,7 @@ many small tasks show the difference. It starts its processes lazily, one per
 ``submit`` while none is idle (fork: all on the first ``submit``), so ``start``
 forces all of them up before timing with tasks that wait for each other at a
 barrier. Queues and the barrier reach the processes by inheritance, through the
-initializer, as in ``processes`` (whose ``QueueRef`` this shares); the
+initializer, as in ``processes`` (whose ``_inherited`` tables this shares); the
 initializer's watchdog ends the processes if the worker is killed: idle
 ProcessPoolExecutor processes would otherwise live on.
 """
@@ -22,15 +22,14 @@ from typing import Any
 
 from workloads import ProcessSetup
 
-from . import ExecutorInfo
-from .processes import QueueRef, _install
+from . import ExecutorInfo, register
+from ._inherited import QueueRef, install
 
 INFO = ExecutorInfo(
-    "futures-processes",
-    "sync",
-    (),
-    True,
-    "concurrent.futures.ProcessPoolExecutor (the platform's default start method); multiprocessing.SimpleQueue",
+    name="futures-processes",
+    style="sync",
+    parallel_cpu=True,
+    summary="concurrent.futures.ProcessPoolExecutor (the platform's default start method); multiprocessing.SimpleQueue",
     unit="process",
     rank=25,
     color="tab:olive",
@@ -45,7 +44,7 @@ _BARRIER: list[Any] = []  # this pool process's start barrier, installed by ``_i
 
 def _initialize(queues: list[Any], setup: ProcessSetup | None, worker_pid: int, barrier: Any) -> None:
     _BARRIER[:] = [barrier]
-    _install(queues, setup, worker_pid)
+    install(queues, setup, worker_pid)
 
 
 def _arrive() -> int:
@@ -66,7 +65,7 @@ class Executor:
         return {"start_method": self._context.get_start_method()}
 
     def start(self) -> None:
-        _install(self._queues)
+        install(self._queues)
         barrier = self._context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
             self.workers,
@@ -98,3 +97,6 @@ class Executor:
             self._pool.shutdown(wait=True, cancel_futures=True)
         for q in self._queues:
             q.close()
+
+
+register(INFO, Executor)

@@ -18,7 +18,7 @@ from typing import Any
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
 from .. import primitives
-from . import ExecutorInfo
+from . import ExecutorInfo, register
 
 OFFERS = {
     LOCK: "gevent.lock.Semaphore",
@@ -33,16 +33,19 @@ OFFERS = {
 }
 
 INFO = ExecutorInfo(
-    "gevent",
-    "sync",
-    ("gevent",),
-    False,
-    "greenlets after gevent.monkey.patch_all(); gevent.queue.Queue",
+    name="gevent",
+    style="sync",
+    parallel_cpu=False,
+    summary="greenlets after gevent.monkey.patch_all(); gevent.queue.Queue",
     unit="greenlet",
     rank=40,
     color="tab:green",
     free_threaded=False,
     offers=OFFERS,
+    requires=("gevent",),
+    distributions={"gevent": "gevent"},  # a dependency of the project: no extra
+    records=("greenlet",),  # what gevent runs on, and what the greenlet handoff uses directly
+    before_imports="gevent.monkey:patch_all",  # before threading, socket or queue are imported anywhere
 )
 
 
@@ -136,3 +139,6 @@ class Executor(primitives.Offering):
 
     def close(self) -> None:
         """Nothing to stop: greenlets end with their work."""
+
+
+register(INFO, Executor)

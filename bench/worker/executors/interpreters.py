@@ -10,10 +10,11 @@ up). On 3.11 interpreters share one GIL: skipped, with that reason.
 What crosses the boundary, and how: interpreters share no Python objects. A
 task travels as bytes, ``pickle.dumps((fn, args))``, so ``fn`` must be importable
 by reference (a module-level function: no lambda, closure or bound method), the
-arguments and the result picklable; ``_run`` unpickles and calls it inside the
-unit and pickles the result back. ``_run`` and ``_boot`` are written to cross as
+arguments and the result picklable; ``run`` unpickles and calls it inside the
+unit and pickles the result back. ``run`` and ``boot`` are written to cross as
 bare code (the backport's ``call()`` ships only ``__code__``: no defaults, no
-closures, no module globals), so they import everything themselves. Each new
+closures, no module globals), so they import everything themselves: they live
+in ``_in_subinterpreter``, with the rest of what runs inside a unit. Each new
 interpreter first gets the worker's ``sys.path``, a deny-list of imports that
 crash a subinterpreter, and the workload's per-process set-up (a user's
 ``--setup`` and target), as every pool process does.
@@ -31,21 +32,20 @@ with ``os._exit`` once everything is written and closed (``exit_hard``).
 
 from __future__ import annotations
 
-import importlib.abc
 import os
 import pickle
 import queue
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
-from types import ModuleType
 from typing import Any
 
 from workloads import ProcessSetup
 
 from ..pipes import PipeQueue
-from . import ExecutorInfo
+from . import ExecutorInfo, register
+from ._in_subinterpreter import DENIED, boot, rendezvous, run
 
 
 def backported(version: tuple[int, int]) -> bool:
@@ -60,21 +60,21 @@ def requirements(version: tuple[int, int]) -> tuple[str, ...]:
 BACKPORTED = backported((sys.version_info.major, sys.version_info.minor))
 
 INFO = ExecutorInfo(
-    "interpreters",
-    "sync",
-    requirements((sys.version_info.major, sys.version_info.minor)),  # this Python's; ``requirements`` for another
-    True,
-    "subinterpreters with their own GIL (InterpreterPoolExecutor on 3.14, backports-interpreters on 3.12/3.13); "
-    "pipe queues",
+    name="interpreters",
+    style="sync",
+    parallel_cpu=True,
+    summary="subinterpreters with their own GIL (InterpreterPoolExecutor on 3.14, backports-interpreters on "
+    "3.12/3.13); pipe queues",
     unit="interpreter",
     rank=30,
     color="tab:purple",
     whole_interpreters=True,
-    install="pip install backports-interpreters (or concurrency-bench[interpreters])",
+    requires=requirements((sys.version_info.major, sys.version_info.minor)),  # this Python's (registered: another's)
+    distributions={"backports-interpreters": "backports.interpreters"},  # its extra's markers: 3.12 and 3.13 only
+    extra="interpreters",
+    install_hint="pip install backports-interpreters (or concurrency-bench[interpreters])",
 )
 
-#: Imports refused inside a subinterpreter: ``import gevent`` there aborts the whole process (3.13.0).
-DENIED = ("gevent",)
 START_TIMEOUT_S = 60.0
 
 
@@ -86,57 +86,6 @@ def unavailable(version: tuple[int, int]) -> str | None:
             f"{version[0]}.{version[1]} they all share one GIL"
         )
     return None
-
-
-# ---- inside a unit: these two cross as bare code, so they import what they use --------------------------------
-
-
-def _boot(sys_path: list[str], denied: tuple[str, ...], setup: bytes) -> None:
-    """First call in a new interpreter: the worker's import path, the deny-list, the workload's set-up."""
-    import pickle
-    import sys
-
-    sys.path[:] = sys_path
-    from bench.worker.executors.interpreters import deny_imports
-
-    deny_imports(denied)
-    found = pickle.loads(setup)
-    if found is not None:
-        fn, args = found
-        fn(*args)
-
-
-def _run(task: bytes) -> bytes:
-    """One task inside a unit: ``(fn, args)`` pickled in, ``(True, result)`` or ``(False, error, traceback)`` out."""
-    import pickle
-
-    try:
-        fn, args = pickle.loads(task)
-        return pickle.dumps((True, fn(*args)))
-    except BaseException as exc:
-        import traceback
-
-        return pickle.dumps((False, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
-
-
-class _Denied(importlib.abc.MetaPathFinder):
-    """A meta path finder refusing ``names`` (and their submodules) with a clear ImportError."""
-
-    def __init__(self, names: tuple[str, ...]) -> None:
-        self.names = names
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> None:
-        if fullname.split(".", maxsplit=1)[0] in self.names:
-            raise ImportError(
-                f"{fullname} is not imported in a subinterpreter: it aborts the whole process there "
-                "(gevent on 3.13); run this code under another executor"
-            )
-
-
-def deny_imports(names: tuple[str, ...]) -> None:
-    """Refuse ``names`` in this interpreter from now on."""
-    if names and not any(isinstance(finder, _Denied) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _Denied(names))
 
 
 # ---- in the worker's main interpreter -------------------------------------------------------------------------
@@ -156,9 +105,9 @@ def _result(reply: bytes) -> Any:
 class _OwnPool:
     """The pool for 3.12/3.13: one thread of this interpreter per unit, each driving its own subinterpreter."""
 
-    def __init__(self, size: int, boot: tuple[Any, ...]) -> None:
+    def __init__(self, size: int, boot_args: tuple[Any, ...]) -> None:
         self.size = size
-        self._boot = boot
+        self._boot_args = boot_args
         self._tasks: queue.SimpleQueue[tuple[Future[bytes], bytes] | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._ready: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
@@ -187,7 +136,7 @@ class _OwnPool:
             return
         try:
             try:
-                interp.call(_boot, *self._boot)
+                interp.call(boot, *self._boot_args)
             except BaseException as exc:  # ExecutionFailed carries the traceback from inside
                 self._ready.put(RuntimeError(f"a subinterpreter could not be set up: {exc}"))
                 return
@@ -196,7 +145,7 @@ class _OwnPool:
                 future, payload = task
                 if future.set_running_or_notify_cancel():
                     try:
-                        future.set_result(interp.call(_run, payload))
+                        future.set_result(interp.call(run, payload))
                     except BaseException as exc:
                         future.set_exception(exc)
         finally:
@@ -223,18 +172,18 @@ class _StdlibPool:
     arrived: each needs a thread of its own.
     """
 
-    def __init__(self, size: int, boot: tuple[Any, ...]) -> None:
+    def __init__(self, size: int, boot_args: tuple[Any, ...]) -> None:
         from concurrent.futures import InterpreterPoolExecutor  # type: ignore[attr-defined]
 
         self.size = size
         self._pool = InterpreterPoolExecutor(
-            size, thread_name_prefix="bench-interpreter", initializer=_boot, initargs=boot
+            size, thread_name_prefix="bench-interpreter", initializer=boot, initargs=boot_args
         )
 
     def start(self) -> None:
         arrived, go = os.pipe(), os.pipe()
         try:
-            waits = [self._pool.submit(_rendezvous, arrived[1], go[0]) for _ in range(self.size)]
+            waits = [self._pool.submit(rendezvous, arrived[1], go[0]) for _ in range(self.size)]
             import select
 
             got = 0
@@ -250,19 +199,11 @@ class _StdlibPool:
                 os.close(fd)
 
     def submit(self, payload: bytes) -> Future[bytes]:
-        future: Future[bytes] = self._pool.submit(_run, payload)
+        future: Future[bytes] = self._pool.submit(run, payload)
         return future
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _rendezvous(arrived: int, go: int) -> None:
-    """Inside a unit at start: say it is there, then wait until every unit is (crosses as bare code)."""
-    import os
-
-    os.write(arrived, b"\0")
-    os.read(go, 1)
 
 
 class Executor:
@@ -274,8 +215,8 @@ class Executor:
         # 3.12 can abort in finalisation after subinterpreters ran (see the module's docstring).
         self.exit_hard = sys.version_info[:2] == (3, 12)
         self._queues = [PipeQueue() for _ in range(queues)]
-        boot = (list(sys.path), DENIED, pickle.dumps(setup))
-        self._pool: _OwnPool | _StdlibPool = _OwnPool(size, boot) if BACKPORTED else _StdlibPool(size, boot)
+        boot_args = (list(sys.path), DENIED, pickle.dumps(setup))
+        self._pool: _OwnPool | _StdlibPool = _OwnPool(size, boot_args) if BACKPORTED else _StdlibPool(size, boot_args)
 
     def facts(self) -> dict[str, Any]:
         if BACKPORTED:
@@ -309,3 +250,6 @@ class Handle:
 
     def result(self) -> Any:
         return _result(self._future.result())
+
+
+register(INFO, Executor, unavailable=unavailable, requirements=requirements)

@@ -3,8 +3,9 @@
 ``processes`` uses the platform's default start method (fork on Linux up to 3.13,
 forkserver from 3.14, spawn on macOS and Windows), as most code gets it; the
 variants ``processes-fork``, ``processes-forkserver`` and ``processes-spawn``
-(one file each) fix the method, so it is part of the case's name, and every
-case records the method it ran with (``facts``).
+(this pool, registered once per method: see ``VARIANTS``) fix the method, so it
+is part of the case's name, and every case records the method it ran with
+(``facts``).
 
 The queues are ``multiprocessing.SimpleQueue``: a ``put`` writes straight to the
 pipe, so once a producer has returned, none of its items can be overtaken by a
@@ -12,7 +13,8 @@ stop marker put afterwards (``multiprocessing.Queue`` hands items to a feeder
 thread and loses that order). The pipe's buffer is the bound, so ``maxsize`` is
 not used. Queues reach pool processes only by inheritance: they are made before
 the pool and installed by its initializer; workloads get a picklable
-``QueueRef`` that finds the queue in whichever process it is used. The
+``QueueRef`` that finds the queue in whichever process it is used
+(``_inherited``). The
 initializer also starts a watchdog (``bench.worker.orphans``), so no pool process
 outlives a worker that was killed.
 
@@ -26,18 +28,20 @@ starts one ``Process`` under a start method of its kind, outside the pool.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from multiprocessing.pool import AsyncResult, MaybeEncodingError, Pool  # type: ignore[attr-defined]
 from typing import Any
 
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
 from .. import primitives
-from ..orphans import exit_with
-from . import ExecutorInfo
+from . import ExecutorInfo, Version, register
+from ._inherited import QueueRef, install, reference, table
 
 METHODS = multiprocessing.get_all_start_methods()  # this platform's start methods, its default first
 
@@ -56,11 +60,10 @@ OFFERS = {
 }
 
 INFO = ExecutorInfo(
-    "processes",
-    "sync",
-    (),
-    True,
-    "multiprocessing.Pool (the platform's default start method); multiprocessing.SimpleQueue",
+    name="processes",
+    style="sync",
+    parallel_cpu=True,
+    summary="multiprocessing.Pool (the platform's default start method); multiprocessing.SimpleQueue",
     unit="process",
     rank=20,
     color="tab:orange",
@@ -68,11 +71,8 @@ INFO = ExecutorInfo(
     offers=OFFERS,
 )
 
-_QUEUES: list[Any] = []  # this process's queues, installed by ``_install``
-_SHARED: dict[tuple[str, int], Any] = {}  # this process's primitives, installed by ``_install``
 
-
-def method_unavailable(method: str) -> str | None:
+def method_unavailable(method: str, version: Version | None = None) -> str | None:
     """Why start method ``method`` cannot start processes here (Windows has no fork), or None."""
     if method not in multiprocessing.get_all_start_methods():
         return f"the {method} start method does not exist on {sys.platform}"
@@ -81,67 +81,6 @@ def method_unavailable(method: str) -> str | None:
 
 def _pid(_: object) -> int:
     return os.getpid()
-
-
-def _install(
-    queues: list[Any],
-    setup: ProcessSetup | None = None,
-    worker_pid: int | None = None,
-    shared: dict[Any, Any] | None = None,
-) -> None:
-    """Pool initializer: this process's queues and primitives, a watchdog on the worker, the workload's set-up."""
-    _QUEUES[:] = queues
-    _SHARED.update(shared or {})
-    if worker_pid is not None:
-        exit_with(worker_pid)
-    if setup is not None:
-        fn, args = setup
-        fn(*args)
-
-
-class QueueRef:
-    """Queue ``index`` of the executor, usable in the parent and in every pool process."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-    def put(self, item: Any) -> None:
-        _QUEUES[self.index].put(item)
-
-    def get(self) -> Any:
-        return _QUEUES[self.index].get()
-
-
-def _primitive(key: tuple[str, int]) -> Any:
-    """How a ``Shared`` reference unpickles: as the primitive this process inherited."""
-    return _SHARED[key]
-
-
-class Shared:
-    """A reference to one primitive: used where it was made, it forwards to it; pickled, it becomes it."""
-
-    __slots__ = ("_key",)
-
-    def __init__(self, key: tuple[str, int]) -> None:
-        object.__setattr__(self, "_key", key)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_primitive, (self._key,))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_SHARED[self._key], name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(_SHARED[self._key], name, value)
-
-    def __call__(self, *args: Any) -> Any:
-        return _SHARED[self._key](*args)
-
-    def __enter__(self) -> Any:
-        return _SHARED[self._key].__enter__()
-
-    def __exit__(self, *exc: object) -> Any:
-        return _SHARED[self._key].__exit__(*exc)
 
 
 class Handle:
@@ -169,11 +108,16 @@ def _ready() -> None:
 
 
 class Executor(primitives.Offering):
-    start_method: str | None = None  # None: the platform's default
-
-    def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        queues: int,
+        queue_maxsize: int,
+        setup: ProcessSetup | None = None,
+        start_method: str | None = None,  # None: the platform's default
+    ) -> None:
         self.workers = size
-        self._context = multiprocessing.get_context(self.start_method)
+        self._context = multiprocessing.get_context(start_method)
         self._queues: list[Any] = [self._context.SimpleQueue() for _ in range(queues)]
         self._maxsize = queue_maxsize
         self._setup = setup
@@ -210,23 +154,7 @@ class Executor(primitives.Offering):
 
     def shared(self, capability: str, index: int = 0) -> Any:
         """A reference per primitive (a pair of them for a channel's or a handoff's two ends)."""
-        made = self._made.get(capability, index)
-        if isinstance(made, tuple):
-            return tuple(
-                None if part is None else Shared((f"{capability}/{end}", index)) for end, part in enumerate(made)
-            )
-        return Shared((capability, index))
-
-    def _table(self) -> dict[tuple[str, int], Any]:
-        """Every primitive under the key its ``Shared`` reference names."""
-        table: dict[tuple[str, int], Any] = {}
-        for capability, made in self._made.made.items():
-            for index, primitive in enumerate(made):
-                if isinstance(primitive, tuple):
-                    table.update({(f"{capability}/{end}", index): part for end, part in enumerate(primitive)})
-                elif primitive is not None:
-                    table[(capability, index)] = primitive
-        return table
+        return reference(capability, index, self._made.get(capability, index))
 
     def launch(self, kind: str, fn: Callable[..., Any], *args: Any) -> Started:
         """A new ``Process`` running ``fn(*args)`` under the start method of ``kind`` ("start:spawn"), started."""
@@ -238,10 +166,10 @@ class Executor(primitives.Offering):
         return {"start_method": self._context.get_start_method()}
 
     def start(self) -> None:
-        shared = self._table()
-        _install(self._queues, shared=shared)
+        shared = table(self._made.made)
+        install(self._queues, shared=shared)
         self._pool = self._context.Pool(
-            self.workers, initializer=_install, initargs=(self._queues, self._setup, os.getpid(), shared)
+            self.workers, initializer=install, initargs=(self._queues, self._setup, os.getpid(), shared)
         )
         self._pool.map(_pid, range(self.workers), chunksize=1)  # every process up and serving
 
@@ -272,3 +200,40 @@ class Executor(primitives.Offering):
             q.close()
         if self._manager is not None:
             self._manager.shutdown()
+
+
+register(INFO, Executor)
+
+#: The start-method variants, method -> (rank, colour): one definition (the pool above, its method fixed), three
+#: registrations.
+VARIANTS = {
+    # The child is a copy of the worker, its memory shared copy-on-write: the cheapest start, unsafe once the
+    # parent has threads (deprecated then from 3.12), and not available on Windows. Linux's default up to 3.13.
+    "fork": (21, "sandybrown"),
+    # Children are forked from a small server process, started once and single-threaded, that has imported
+    # little: safer than fork, cheaper than spawn. Linux's default from 3.14.
+    "forkserver": (22, "chocolate"),
+    # Each child is a fresh interpreter that imports what it needs (the worker's module, the workload, a user's
+    # target, loaded again by path): the slowest start and the most memory per process. macOS's and Windows'
+    # default.
+    "spawn": (23, "saddlebrown"),
+}
+
+
+def _register_variants() -> None:
+    for method, (rank, color) in VARIANTS.items():
+        register(
+            replace(  # the same primitives as processes, made in this start method's context
+                INFO,
+                name=f"processes-{method}",
+                summary=f"multiprocessing.Pool, {method} start method; multiprocessing.SimpleQueue",
+                rank=rank,
+                color=color,
+                default=False,
+            ),
+            functools.partial(Executor, start_method=method),
+            unavailable=functools.partial(method_unavailable, method),
+        )
+
+
+_register_variants()

@@ -9,14 +9,14 @@ starting a unit. It has no channel: two units that must talk cannot run one afte
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
 from .. import primitives
-from . import ExecutorInfo
+from . import ExecutorInfo, register
+from .threads import one_thread_makers
 
 OFFERS = {
     LOCK: "threading.Lock, uncontended (one unit at a time)",
@@ -29,11 +29,10 @@ OFFERS = {
 }
 
 INFO = ExecutorInfo(
-    "sequential",
-    "sync",
-    (),
-    False,
-    "one unit after another in the worker's main thread (the baseline)",
+    name="sequential",
+    style="sync",
+    parallel_cpu=False,
+    summary="one unit after another in the worker's main thread (the baseline)",
     unit="call",
     rank=0,
     color="black",
@@ -76,11 +75,7 @@ class Executor(primitives.Offering):
     @staticmethod
     def _makers() -> dict[str, Callable[[], Any]]:
         return {
-            LOCK: threading.Lock,
-            RLOCK: threading.RLock,
-            COUNTER: primitives.Cell,
-            EVENT: threading.Event,
-            YIELD: lambda: primitives.nothing,
+            **one_thread_makers(),  # one thread's primitives, uncontended
             "handoff:generator": lambda: (primitives.generator_handoff, None),
             "start:call": lambda: None,
         }
@@ -103,3 +98,6 @@ class Executor(primitives.Offering):
 
     def close(self) -> None:
         """Nothing to stop."""
+
+
+register(INFO, Executor)

@@ -17,7 +17,7 @@ from typing import Any
 from workloads import COUNTER, EVENT, LOCK, RLOCK, YIELD, ProcessSetup
 
 from .. import primitives
-from . import ExecutorInfo
+from . import ExecutorInfo, register
 
 OFFERS = {
     LOCK: "threading.Lock",
@@ -32,11 +32,10 @@ OFFERS = {
 }
 
 INFO = ExecutorInfo(
-    "threads",
-    "sync",
-    (),
-    False,
-    "concurrent.futures.ThreadPoolExecutor; queue.Queue",
+    name="threads",
+    style="sync",
+    parallel_cpu=False,
+    summary="concurrent.futures.ThreadPoolExecutor; queue.Queue",
     unit="thread",
     rank=10,
     color="tab:blue",
@@ -62,6 +61,17 @@ class Started:
         return self.finished
 
 
+def one_thread_makers() -> dict[str, Callable[[], Any]]:
+    """The primitives threads share with the sequential baseline: threading's own, a plain counter, no yield."""
+    return {
+        LOCK: threading.Lock,
+        RLOCK: threading.RLock,
+        COUNTER: primitives.Cell,
+        EVENT: threading.Event,
+        YIELD: lambda: primitives.nothing,
+    }
+
+
 class Executor(primitives.Offering):
     def __init__(self, size: int, queues: int, queue_maxsize: int, setup: ProcessSetup | None = None) -> None:
         self.workers = size
@@ -72,11 +82,7 @@ class Executor(primitives.Offering):
 
     def _makers(self) -> dict[str, Callable[[], Any]]:
         return {
-            LOCK: threading.Lock,
-            RLOCK: threading.RLock,
-            COUNTER: primitives.Cell,
-            EVENT: threading.Event,
-            YIELD: lambda: primitives.nothing,
+            **one_thread_makers(),
             "channel:queue": lambda: primitives.queue_channel(lambda: queue.Queue(self._maxsize)),
             "handoff:event": lambda: primitives.event_handoff(threading.Event),
             "handoff:condition": lambda: primitives.condition_handoff(threading.Condition),
@@ -104,3 +110,6 @@ class Executor(primitives.Offering):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+register(INFO, Executor)

@@ -13,20 +13,22 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from . import ExecutorInfo, asyncio_
+from . import ExecutorInfo, asyncio_, register
 
 INFO = ExecutorInfo(
-    "uvloop",
-    "async",
-    ("uvloop", "aiohttp"),
-    False,
-    "asyncio tasks on uvloop's event loop; asyncio.Queue; aiohttp client",
+    name="uvloop",
+    style="async",
+    parallel_cpu=False,
+    summary="asyncio tasks on uvloop's event loop; asyncio.Queue; aiohttp client",
     unit="task",
     rank=55,
     color="tab:pink",
     default=False,
-    install="pip install uvloop (or concurrency-bench[uvloop])",
     offers=asyncio_.OFFERS,  # the asyncio executor's primitives, on uvloop's loop
+    requires=("uvloop", "aiohttp"),
+    distributions={"uvloop": "uvloop", "aiohttp": "aiohttp"},
+    extra="uvloop",
+    install_hint="pip install uvloop (or concurrency-bench[uvloop])",
 )
 
 
@@ -42,3 +44,6 @@ class Executor(asyncio_.Executor):
         from importlib import metadata
 
         return {"loop": "uvloop.Loop", "uvloop": metadata.version("uvloop")}
+
+
+register(INFO, Executor)
