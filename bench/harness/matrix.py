@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,13 +54,13 @@ class Case:
         }
 
     def worker_config(
-        self, context: dict[str, Any] | None = None, baseline: bool = False, target: dict[str, Any] | None = None
+        self, context: dict[str, Any] | None = None, baseline: bool = False, target: Mapping[str, Any] | None = None
     ) -> str:
         """The worker's command-line argument: everything it needs to build this case."""
         return json.dumps(
             {
                 "workload": self.workload,
-                "target": target,
+                "target": dict(target) if target is not None else None,
                 "executor": self.executor,
                 "workers": self.workers,
                 "params": dict(self.values),
