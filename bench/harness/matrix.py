@@ -44,14 +44,9 @@ class Case:
     @property
     def params(self) -> dict[str, Any]:
         """What pytest-benchmark saves as ``params``: enough to match this case in another run."""
-        return {
-            "workload": self.workload,
-            "executor": self.executor,
-            "workers": self.workers,
-            **dict(self.values),
-            **({"python": self.python} if self.python else {}),
-            "pass": self.pass_index,
-        }
+        case = {"workload": self.workload, "executor": self.executor, "workers": self.workers}
+        python = {"python": self.python} if self.python else {}
+        return {**case, **dict(self.values), **python, "pass": self.pass_index}
 
     def worker_config(
         self, context: dict[str, Any] | None = None, baseline: bool = False, target: Mapping[str, Any] | None = None

@@ -185,8 +185,7 @@ def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
     for executor in ("threads", "processes"):
         entries += check_sampler(executor, args.cpu_n, args.pairs, args.interval)
         print(f"  sampler overhead ({executor}): ratio {entries[-1]['extra_info']['ratio_on_off']:.3f}")
-    server = ServerHandle()
-    try:
+    with ServerHandle() as server:
         for workers in args.http_workers:
             for executor in args.http_executors:
                 entries.append(
@@ -201,8 +200,6 @@ def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
                     )
                 )
                 print(f"  http {executor} w{workers}: {entries[-1]['extra_info']['vs_ideal']:.2f}x ideal")
-    finally:
-        server.stop()
     print(text_table(verdicts(entries)))
     return entries
 
