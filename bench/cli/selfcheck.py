@@ -24,19 +24,37 @@ OPTIONS = (
     Option("quick", "tiny sizes: seconds, for tests"),
     Option("results", "folder for the saved JSON (default: {default})", str, default=RESULTS),
     Option("interval", "sampling interval (default: {default})", positive_duration, default=0.05),
-    Option("noop-rounds", "no-op rounds (default: {default}; quick {quick})", positive_int, None, 500, 50),
-    Option("pairs", "sampler on/off pairs (default: {default}; quick {quick})", positive_int, None, 20, 2),
+    Option("noop-rounds", "no-op rounds (default: {default}; quick {quick})", positive_int, default=500, quick=50),
+    Option("pairs", "sampler on/off pairs (default: {default}; quick {quick})", positive_int, default=20, quick=2),
     Option(
-        "cpu-n", "cpu countdown per round (default: {default}; quick {quick})", positive_int, None, 10_000_000, 200_000
+        "cpu-n",
+        "cpu countdown per round (default: {default}; quick {quick})",
+        positive_int,
+        default=10_000_000,
+        quick=200_000,
     ),
-    Option("http-workers", "http concurrencies (default: {default}; quick {quick})", int_list, None, [50, 200], [10]),
-    Option("http-requests", "requests per round (default: {default}; quick {quick})", positive_int, None, 400, 40),
-    Option("http-latency", "server delay (default: {default}; quick {quick})", positive_duration, None, 0.020, 0.002),
+    Option(
+        "http-workers",
+        "http concurrencies (default: {default}; quick {quick})",
+        int_list,
+        default=(50, 200),
+        quick=(10,),
+    ),
+    Option(
+        "http-requests", "requests per round (default: {default}; quick {quick})", positive_int, default=400, quick=40
+    ),
+    Option(
+        "http-latency",
+        "server delay (default: {default}; quick {quick})",
+        positive_duration,
+        default=0.020,
+        quick=0.002,
+    ),
     Option(
         "http-executors",
         "default: {default}",
         name_list(lambda: HTTP_EXECUTORS, "executor"),
-        default=["asyncio", "gevent", "threads"],
+        default=("asyncio", "gevent", "threads"),
     ),
 )
 

@@ -111,16 +111,16 @@ OPTIONS = (
         str,
         "DIR",
     ),
-    Option("rounds", "measured rounds per case (default: {default})", positive_int, "N", 5),
-    Option("warmup", "warm-up rounds per case, not measured (default: {default})", count, "N", 1),
+    Option("rounds", "measured rounds per case (default: {default})", positive_int, "N", default=5),
+    Option("warmup", "warm-up rounds per case, not measured (default: {default})", count, "N", default=1),
     Option(
         "warmup-seconds",
         "... and warm up for at least this long: a fresh process runs slower for its first seconds "
         "(default: {default}; --quick: {quick})",
         duration,
         "DURATION",
-        3.0,
-        0.0,
+        default=3.0,
+        quick=0.0,
     ),
     Option(
         "warmup-limit",
@@ -130,14 +130,18 @@ OPTIONS = (
         "long to settle by then is not judged; 0s: no settling (default: {default}; --quick: {quick})",
         duration,
         "DURATION",
-        8.0,  # the full run's 10-minute budget
-        0.0,  # a minute's budget has no room for settling (~40 s of a quick run on 2 cores)
+        default=8.0,  # the full run's 10-minute budget
+        quick=0.0,  # a minute's budget has no room for settling (~40 s of a quick run on 2 cores)
     ),
     Option(
-        "passes", "passes over the matrix, each in its own shuffled order (default: {default})", positive_int, "N", 1
+        "passes",
+        "passes over the matrix, each in its own shuffled order (default: {default})",
+        positive_int,
+        "N",
+        default=1,
     ),
     Option("seed", "seed of the pass order (default: random, and recorded)", count, "N"),
-    Option("interval", "psutil sampling interval (default: {default})", positive_duration, "DURATION", 0.05),
+    Option("interval", "psutil sampling interval (default: {default})", positive_duration, "DURATION", default=0.05),
     Option("no-sampling", "turn the sampler off (for measuring its overhead)"),
     Option(
         "timeout",
@@ -153,13 +157,13 @@ OPTIONS = (
         positive_int,
         "N",
     ),
-    Option("results", "folder of saved runs (default: {default})", str, "DIR", RESULTS),
+    Option("results", "folder of saved runs (default: {default})", str, "DIR", default=RESULTS),
     Option(
         "server-port",
         "port of the local HTTP server on 127.0.0.1 (default: {default}, any free port)",
         port,
         "PORT",
-        0,
+        default=0,
     ),
     Option(
         "round-seconds",
