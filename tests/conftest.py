@@ -20,6 +20,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: The briefest timing of a real run: two rounds, no warm-up, fast sampling. The tests that start
+#: ``python -m bench run`` add what they measure (and --no-report, unless they read the report).
+BRIEF = ["--rounds", "2", "--warmup", "0", "--warmup-seconds", "0s", "--warmup-limit", "0s", "--interval", "10ms"]
+
 #: The first three workloads over every executor at tiny sizes, seconds in all (the tutorial's systems,
 #: locks to convoy, have a tiny run of their own in test_systems.py).
 TINY_WORKLOADS = ["cpu", "http", "pipeline"]

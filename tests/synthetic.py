@@ -60,6 +60,11 @@ def timeline(cores: int, busy: int = 1, moving: bool = False, samples: int = 8) 
     return {"t_s": [0.05 * (i + 1) for i in range(samples)], "per_core_pct": rows}
 
 
+def around(value: float, spread: float = 0.01) -> list[float]:
+    """Five values around ``value``, ``spread`` apart (round times, per-round ratios)."""
+    return [value * (1 + spread * k) for k in (-2, -1, 0, 1, 2)]
+
+
 def case(
     workload: str,
     executor: str,
@@ -81,7 +86,7 @@ def case(
     shape: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One saved case: five rounds around ``seconds`` (``spread`` apart), with the figures given."""
-    data = [seconds * (1 + spread * k) for k in (-2, -1, 0, 1, 2)]
+    data = around(seconds, spread)
     median = statistics.median(data)
     units = units if units is not None else workers
     extra: dict[str, Any] = {
@@ -95,8 +100,6 @@ def case(
         extra.update(speedup=statistics.median(ratios), speedup_rounds=list(ratios))
     elif executor == "sequential":
         extra["speedup"] = 1.0
-    if cores is not None:
-        extra["effective_cores"] = cores
     if ideal_s is not None:
         extra.update(ideal_s=ideal_s, vs_ideal=median / ideal_s)
     if latency is not None:
@@ -104,8 +107,7 @@ def case(
     if pss_per_unit is not None:
         extra["peak_pss_bytes"] = base_pss + pss_per_unit * units
         extra["memory_per_unit_bytes"] = (base_pss if units == 1 else 0) + pss_per_unit
-    if shape is not None:
-        extra["timeline"] = shape
+    extra.update({key: value for key, value in (("effective_cores", cores), ("timeline", shape)) if value is not None})
     return {
         "group": workload,
         "name": f"{workload}-{executor}-w{workers}",
@@ -113,11 +115,6 @@ def case(
         "stats": {"median": median, "data": data},
         "extra_info": extra,
     }
-
-
-def around(value: float, spread: float = 0.01) -> list[float]:
-    """Five per-round ratios around ``value``."""
-    return [value * (1 + spread * k) for k in (-2, -1, 0, 1, 2)]
 
 
 def run(

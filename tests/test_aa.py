@@ -1,4 +1,4 @@
-"""bench.aa: the A/A check counts compare's verdicts between runs of the same code, with an honest interval."""
+"""bench.cli.aa: the A/A check counts compare's verdicts between runs of the same code, with an honest interval."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from conftest import run_bench, steady
 
-from bench import aa, results, stats
+from bench import results, stats
 from bench.analysis import compare
+from bench.cli import aa
 
 
 def compared_pair(tmp: Path, first: dict[str, Any], second: dict[str, Any], number: int) -> pd.DataFrame:

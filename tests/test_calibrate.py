@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,16 @@ def make_config(tmp_path: Path, **options: Any) -> config.RunConfig:
     return config.build({"results": str(tmp_path), "quick": True, **options})
 
 
+def with_target(run: config.RunConfig, name: str) -> config.RunConfig:
+    """``run`` with a user function ``m:NAME`` added, as if inspected (its tasks to be calibrated)."""
+    return dataclasses.replace(
+        run,
+        workloads=[*run.workloads, name],
+        targets={**run.targets, name: {"spec": f"m:{name}", "where": "m", "sync": name, "async": None}},
+        values={**run.values, name: {"tasks": 0}},
+    )
+
+
 def test_only_what_asks_for_it_is_calibrated(tmp_path: Path) -> None:
     """Without --round-seconds nothing built in is calibrated; with it, every workload with a size but the
     ones whose size option was given."""
@@ -65,15 +76,14 @@ def test_only_what_asks_for_it_is_calibrated(tmp_path: Path) -> None:
     chosen = make_config(tmp_path, workloads=["cpu", "pipeline", "http"], round_seconds=0.2, pipeline_items=777)
     sizes = calibrate.calibrate(chosen, measure=lambda w, v, t: 0.2, say=lambda _: None)
     assert set(sizes) == {"cpu"}  # pipeline's size was given; http has no size parameter
-    assert chosen.values["pipeline"]["items"] == 777 and chosen.calibrated == sizes
+    sized = chosen.with_sizes(sizes)
+    assert sized.values["pipeline"]["items"] == 777 and sized.calibrated == sizes
+    assert sized.values["cpu"]["n"] == sizes["cpu"] and chosen.calibrated == {}  # a new configuration: built once
 
 
 def test_a_failing_calibration_keeps_a_default_and_goes_on(tmp_path: Path) -> None:
     """A user function that raises while calibrating does not stop the run: its cases will show the error."""
-    chosen = make_config(tmp_path, workloads=["cpu"], round_seconds=0.2)
-    chosen.targets["boom"] = {"spec": "m:boom", "where": "m", "sync": "boom", "async": None}
-    chosen.workloads.append("boom")
-    chosen.values["boom"] = {"tasks": 0}
+    chosen = with_target(make_config(tmp_path, workloads=["cpu"], round_seconds=0.2), "boom")
 
     def measure(workload: str, values: dict[str, Any], target: dict[str, Any] | None) -> float:
         if target:
@@ -88,10 +98,7 @@ def test_a_failing_calibration_keeps_a_default_and_goes_on(tmp_path: Path) -> No
 
 def test_a_user_functions_tasks_are_capped(tmp_path: Path) -> None:
     """A function of microseconds would need millions of tasks: capped, and the run says so."""
-    chosen = make_config(tmp_path, workloads=["cpu"])
-    chosen.targets["tiny"] = {"spec": "m:tiny", "where": "m", "sync": "tiny", "async": None}
-    chosen.workloads.append("tiny")
-    chosen.values["tiny"] = {"tasks": 0}
+    chosen = with_target(make_config(tmp_path, workloads=["cpu"]), "tiny")
     said: list[str] = []
     sizes = calibrate.calibrate(chosen, measure=fake_measure(1e-7, "tasks"), say=said.append)
     assert sizes == {"tiny": calibrate.MAX_TASKS}

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_bench, saved_run
+from conftest import BRIEF, run_bench, saved_run
 
 import workloads
 from bench import cli
@@ -16,25 +16,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pure_python.py"
 BAD = Path(__file__).resolve().parent / "bad_targets.py"
 
 #: The smallest real run: a few milliseconds of work per case.
-SMALL = [
-    "--workloads",
-    "cpu",
-    "--cpu-n",
-    "20000",
-    "--workers",
-    "1",
-    "--rounds",
-    "2",
-    "--warmup",
-    "0",
-    "--warmup-seconds",
-    "0s",
-    "--warmup-limit",
-    "0s",
-    "--interval",
-    "10ms",
-    "--no-report",
-]
+SMALL = ["--workloads", "cpu", "--cpu-n", "20000", "--workers", "1", *BRIEF, "--no-report"]
 
 BAD_INPUT = {
     "unknown workload": (["run", "--workloads", "cpu,nope"], ["'nope'", *workloads.load_all()]),

@@ -1,7 +1,8 @@
-"""bench.harness.config: options checked and resolved to a RunConfig once, every user mistake a UserError."""
+"""bench.harness.config and checks: options checked and resolved to a RunConfig once, every user mistake a UserError."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.errors import UserError
-from bench.harness import config
+from bench.harness import checks, config
 from bench.worker.executors import defaults, registry
 
 
@@ -48,6 +49,19 @@ def test_build_fills_defaults_and_records_a_seed(tmp_path: Path) -> None:
     assert chosen.explicit_sizes == ["cpu"]
 
 
+def test_a_built_config_is_immutable_and_sizes_make_a_new_one(tmp_path: Path) -> None:
+    """Frozen once built (defaults from the options table, --quick ones under --quick); calibrated sizes go into
+    a copy, which records them."""
+    made = config.build({"quick": True, "workloads": ["cpu"], "results": str(tmp_path)})
+    assert (made.rounds, made.warmup_seconds, made.interval) == (5, 0.0, 0.05)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.rounds = 9
+    sized = made.with_sizes({"cpu": 1234})
+    assert sized.values["cpu"]["n"] == 1234 and sized.calibrated == {"cpu": 1234}
+    assert made.values["cpu"]["n"] != 1234 and made.calibrated == {}
+    assert sized.as_dict()["calibrated"] == {"cpu": 1234}
+
+
 def test_workload_facts_are_saved_for_every_workload(tmp_path: Path) -> None:
     """Each workload of the run describes itself: unit, judgement, figure, and its values in words."""
     facts = config.build({"quick": True, "results": str(tmp_path)}).workload_facts()
@@ -60,11 +74,11 @@ def test_workload_facts_are_saved_for_every_workload(tmp_path: Path) -> None:
 
 def test_an_explicit_executor_that_is_not_installed_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Asking for gevent where it is missing is a UserError naming the package."""
-    monkeypatch.setattr(config, "missing_requirements", lambda name: ["gevent"] if name == "gevent" else [])
+    monkeypatch.setattr(checks, "missing_requirements", lambda name: ["gevent"] if name == "gevent" else [])
     with pytest.raises(UserError, match="gevent") as error:
         config.build({"executors": ["threads", "gevent"], "results": str(tmp_path)})
     assert "pip install gevent" in str(error.value)
-    monkeypatch.setattr(config, "missing_requirements", lambda name: ["distributed"] if name == "dask" else [])
+    monkeypatch.setattr(checks, "missing_requirements", lambda name: ["distributed"] if name == "dask" else [])
     with pytest.raises(UserError) as error:
         config.build({"executors": ["dask"], "results": str(tmp_path)})
     assert str(error.value) == (
@@ -91,13 +105,13 @@ def test_a_busy_server_port_is_refused(busy_port: int, tmp_path: Path) -> None:
 def test_an_unusable_results_folder_is_refused_before_anything_runs(results: str) -> None:
     """A folder that cannot be made (here, under /proc) is one UserError, tried for real."""
     with pytest.raises(UserError, match="--results"):
-        config.check_results_folder(results)
+        checks.check_results_folder(results)
 
 
 def test_a_results_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(UserError, match="is a file"):
-        config.check_results_folder(str(tmp_path / "file" / "below"))
+        checks.check_results_folder(str(tmp_path / "file" / "below"))
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import assert_none_left, bench_env, run_bench, saved_run
+from conftest import BRIEF, assert_none_left, bench_env, run_bench, saved_run
 
 from bench import cli, results
 from bench.errors import UserError
@@ -28,24 +28,15 @@ pytestmark = pytest.mark.slow
 
 #: A small real run with the fault workload first and cpu after it, over two executors.
 FAULTY = [
-    "--warmup-seconds",
-    "0s",
-    "--warmup-limit",
-    "0s",
+    *BRIEF,
     "--workloads",
     "fault,cpu",
     "--executors",
     "sequential,processes",
     "--workers",
     "1",
-    "--rounds",
-    "2",
-    "--warmup",
-    "0",
     "--cpu-n",
     "20000",
-    "--interval",
-    "10ms",
     "--no-report",
 ]
 FAULT_CASES = {"fault-sequential-w1", "fault-processes-w1"}

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_bench
 
 from bench import stats
-from bench.harness import selfcheck
+from bench.harness import selfcheck_targets
 from bench.results import load_run
 
 
@@ -80,11 +80,11 @@ def sampler_entry(ratio: float, ci: list[float] | None) -> dict[str, object]:
     ],
 )
 def test_a_target_is_met_only_by_a_whole_interval(ratio: float, ci: list[float] | None, verdict: str) -> None:
-    rows = selfcheck.verdicts([sampler_entry(ratio, ci)])
+    rows = selfcheck_targets.verdicts([sampler_entry(ratio, ci)])
     assert rows[0][0].startswith("sampler on/off ratio, processes w2")
     assert rows[0][4] == verdict
     assert rows[1][4] == stats.MET + " (a single value)"  # 2% of a core against a 3% target: a point, said so
-    assert verdict in selfcheck.text_table(rows)
+    assert verdict in selfcheck_targets.text_table(rows)
 
 
 def test_against_target_both_ways() -> None:

@@ -18,11 +18,8 @@ from bench.harness.server_handle import ServerHandle
 
 @pytest.fixture
 def server(process_tag: str) -> Iterator[ServerHandle]:
-    handle = ServerHandle()
-    try:
+    with ServerHandle() as handle:
         yield handle
-    finally:
-        handle.stop()
 
 
 def get(port: int, path: str) -> tuple[int, str, float]:

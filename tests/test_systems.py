@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROCESS_TAG, assert_none_left, run_bench, saved_run, unrunnable_reason
+from conftest import BRIEF, PROCESS_TAG, assert_none_left, run_bench, saved_run, unrunnable_reason
 
 import workloads
 import workloads.fault
@@ -49,14 +49,7 @@ TINY_SYSTEMS = [
     "1",
     "--spawn-workers",
     "1",
-    "--rounds",
-    "2",
-    "--warmup",
-    "0",
-    "--warmup-limit",
-    "0s",
-    "--interval",
-    "10ms",
+    *BRIEF,
     "--hashing-mib",
     "2",
     "--locks-increments",
@@ -366,8 +359,8 @@ def test_a_deadlock_is_caught_killed_and_recorded_and_the_run_goes_on(tmp_path: 
     """The two-lock deadlock hangs each executor's round: no progress for 1 s, killed with its tree, recorded."""
     hanging = [name for name in RUNNABLE if name != "gevent"]
     args = ["--workloads", "fault,noop", "--fault-mode", str(workloads.fault.DEADLOCK), "--timeout", "1s"]
-    args += ["--executors", ",".join(RUNNABLE), "--workers", "1", "--rounds", "2", "--warmup", "0"]
-    args += ["--warmup-seconds", "0s", "--warmup-limit", "0s", "--no-report", "--results", str(tmp_path / "results")]
+    args += ["--executors", ",".join(RUNNABLE), "--workers", "1", *BRIEF, "--no-report"]
+    args += ["--results", str(tmp_path / "results")]
     done = run_bench("run", *args, cwd=tmp_path, timeout=120)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     data = json.loads(saved_run(tmp_path / "results").read_text())

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import assert_none_left, executor_params, run_bench, saved_run
+from conftest import BRIEF, assert_none_left, executor_params, run_bench, saved_run
 
 from bench.harness.client import CaseFailed, run_round, start_worker
 from bench.harness.matrix import Case
@@ -122,31 +122,43 @@ def test_setup_runs_once_in_every_process_that_runs_the_function(user_file: Path
     assert len(pids) == len(set(pids)) == 3
 
 
-def test_a_result_that_differs_from_the_sequential_run_fails_the_check(user_file: Path, no_leftovers: None) -> None:
-    """Values computed in other processes (pids) differ from the sequential run's, and the message says where."""
-    report = inspect_target(f"{user_file}:whose")
+#: A target whose cases fail, under which executor: the failure's kind, its message, and what its traceback holds.
+FAILING = {
+    # Values computed in other processes (pids) differ from the sequential run's, and the message says where.
+    "a result that differs from the sequential run fails the check": (
+        "whose",
+        "processes",
+        "NotVerified",
+        "6 of 6 tasks differ from the sequential run; first, task 0: got",
+        "",
+    ),
+    "a result that cannot be pickled says so": (
+        "unpicklable",
+        "processes",
+        "TypeError",
+        "result cannot be pickled",
+        "Traceback",
+    ),
+    # The sequential reference run raises first: the worker does not start, and says why, with the traceback.
+    "a raising function keeps its traceback": (
+        "raises",
+        "threads",
+        "ValueError",
+        "task 2 fails on purpose",
+        'work.py", line',
+    ),
+}
+
+
+@pytest.mark.parametrize("failing", list(FAILING.values()), ids=list(FAILING))
+def test_a_failing_target_says_why(user_file: Path, no_leftovers: None, failing: tuple[str, ...]) -> None:
+    function, executor, kind, message, traceback = failing
+    report = inspect_target(f"{user_file}:{function}")
     with pytest.raises(CaseFailed) as failed:
-        rounds(report, "processes", workers=2)
-    assert failed.value.kind == "NotVerified"
-    assert "6 of 6 tasks differ from the sequential run; first, task 0: got" in str(failed.value)
-
-
-def test_a_result_that_cannot_be_pickled_says_so(user_file: Path, no_leftovers: None) -> None:
-    report = inspect_target(f"{user_file}:unpicklable")
-    with pytest.raises(CaseFailed) as failed:
-        rounds(report, "processes", workers=2)
-    assert failed.value.kind == "TypeError"
-    assert "result cannot be pickled" in str(failed.value)
-    assert "Traceback" in failed.value.traceback
-
-
-def test_a_raising_function_keeps_its_traceback(user_file: Path, no_leftovers: None) -> None:
-    """The sequential reference run raises first: the worker does not start, and says why, with the traceback."""
-    report = inspect_target(f"{user_file}:raises")
-    with pytest.raises(CaseFailed) as failed:
-        rounds(report, "threads", workers=2)
-    assert failed.value.kind == "ValueError" and "task 2 fails on purpose" in str(failed.value)
-    assert 'work.py", line' in failed.value.traceback
+        rounds(report, executor, workers=2)
+    assert failed.value.kind == kind
+    assert message in str(failed.value)
+    assert traceback in failed.value.traceback
 
 
 @pytest.mark.slow
@@ -164,14 +176,7 @@ def test_a_target_outside_the_project_runs_verified_and_is_reported(user_file: P
         "20ms",
         "--workers",
         "1,2",
-        "--rounds",
-        "2",
-        "--warmup",
-        "0",
-        "--warmup-limit",
-        "0s",
-        "--interval",
-        "10ms",
+        *BRIEF,
         "--results",
         str(results),
         cwd=tmp_path,
@@ -214,16 +219,7 @@ def test_the_examples_run_verified(tmp_path: Path) -> None:
         "4",
         "--workers",
         "2",
-        "--rounds",
-        "2",
-        "--warmup",
-        "0",
-        "--warmup-seconds",
-        "0s",
-        "--warmup-limit",
-        "0s",
-        "--interval",
-        "10ms",
+        *BRIEF,
         "--no-report",
         "--results",
         str(tmp_path),

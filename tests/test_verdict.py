@@ -14,9 +14,10 @@ import pytest
 import synthetic
 from synthetic import PAIRED, around, case, cpu_like, io_like
 
-from bench import cli, results
+from bench import results
 from bench.analysis import table, verdict
 from bench.analysis.verdict import Verdict
+from bench.cli.run import after_run
 
 
 def judged(run: dict[str, Any]) -> list[Verdict]:
@@ -187,7 +188,7 @@ def test_the_confidence_note_says_what_one_pass_can_see() -> None:
 def test_the_end_of_a_run_prints_the_verdict_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "0001_x_20260101_000000.json"
     results.write_json_atomic(saved, cpu_run())
-    cli.after_run(saved, write=False)
+    after_run(saved, write=False)
     out = capsys.readouterr().out
     assert out.index("headline figures") < out.index("the verdict") < out.index("count: processes, 1.90x")
     assert " ".join(out.split()).endswith("--passes 3 (or higher) measures that too.")

@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def spin(n: int) -> int:
-    """The cpu workload's countdown (workloads.spin), copied so the plain script imports nothing of ours."""
+    """The cpu workload's countdown (workloads.spin), copied on purpose: the plain script is the control, and it
+    loads nothing of ours (not even the workloads package), so whatever it does not lose is the harness's doing."""
     done = 0
     while n > 0:
         n -= 1

@@ -24,12 +24,14 @@ lacks one (an executor written against map/submit/queue alone offers none).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
+
+from ._registry import get as get
+from ._registry import load_all as load_all
+from ._registry import register as register
 
 # The saved-run vocabulary (how a workload is judged and drawn) is defined once, in ``bench.vocabulary``: the
 # analysis reads these names from saved runs and ``bench.results`` checks them. It is the one module of ``bench``
@@ -265,43 +267,6 @@ class Workload:
 
     async def run_async(self, ex: AsyncExecutor) -> Outcome:
         raise NotImplementedError
-
-
-REGISTRY: dict[str, type[Workload]] = {}
-
-
-def register(cls: type[Workload]) -> type[Workload]:
-    """Class decorator adding a workload to the registry; a duplicate name is an error."""
-    if cls.name in REGISTRY:
-        raise ValueError(f"workload {cls.name!r} is registered twice")
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def modules() -> list[str]:
-    """The workload modules of this package: every public module but the user-target door."""
-    return [
-        info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_") and info.name != "target"
-    ]
-
-
-def load_all() -> dict[str, type[Workload]]:
-    """Import every workload module and return the registry."""
-    for module in modules():
-        importlib.import_module(f"{__name__}.{module}")
-    ordered = sorted(REGISTRY.items(), key=lambda item: (item[1].place, item[0]))
-    REGISTRY.clear()
-    REGISTRY.update(ordered)
-    return REGISTRY
-
-
-def get(name: str) -> type[Workload]:
-    """The built-in workload class called ``name`` (imports only its module)."""
-    if name not in REGISTRY and name in modules():
-        importlib.import_module(f"{__name__}.{name}")
-    if name not in REGISTRY:
-        load_all()  # a module may register a name other than its own
-    return REGISTRY[name]
 
 
 def spin(n: int) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import http.client
 import time
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from . import (
     BY_WORKERS,
@@ -31,11 +30,10 @@ from . import (
     Outcome,
     Param,
     SyncExecutor,
-    Workload,
     register,
     spin,
 )
-from .http import expected_body, latency_summary, path_for
+from .http import ServerClient, expected_body, latency_summary, path_for
 
 
 def burn(stop: Any, pause: Any, chunk: int) -> int:
@@ -102,11 +100,10 @@ def requests(host: str, port: int, plan: Plan, stop: Any) -> tuple[list[float], 
 
 
 @register
-class Convoy(Workload):
+class Convoy(ServerClient):
     name = "convoy"
     place = 150
     unit = "requests/s"
-    needs_server = True
     judged_by = LATENCY
     figure = BY_WORKERS
     latency = True
@@ -133,12 +130,6 @@ class Convoy(Workload):
             f"{interval_ms:g} ms apart, while workers - 1 units count down in chunks of "
             f"{int(values['chunk']):,} steps beside them"
         )
-
-    def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
-        super().__init__(workers, values, context)
-        url = urlsplit(str(context.get("url", "http://127.0.0.1:0")))
-        self.host, self.port = url.hostname or "127.0.0.1", url.port or 0
-        self.session: Any = None
 
     def uses(self, offers: Any) -> dict[str, int]:
         return {EVENT: 1, YIELD: 1}
@@ -174,17 +165,7 @@ class Convoy(Workload):
         return self._outcome(latencies, right, seconds, [unit.result() for unit in busy])
 
     async def prepare_async(self, ex: AsyncExecutor) -> None:
-        import aiohttp  # imported here: only the asyncio worker needs it
-
-        self.session = aiohttp.ClientSession(
-            base_url=f"http://{self.host}:{self.port}",
-            connector=aiohttp.TCPConnector(limit=1),
-            timeout=aiohttp.ClientTimeout(total=60),
-        )
-
-    async def close_async(self) -> None:
-        if self.session is not None:
-            await self.session.close()
+        await self._open_session(limit=1)
 
     async def _requests_async(self, plan: Plan, stop: Any) -> tuple[list[float], int, float]:
         import asyncio

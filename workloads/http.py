@@ -54,11 +54,40 @@ def latency_summary(latencies: list[float]) -> dict[str, float]:
     return {"p50": cuts[49] * 1e3, "p90": cuts[89] * 1e3, "p99": cuts[98] * 1e3}
 
 
+class ServerClient(Workload):
+    """Base of a workload whose units make requests to the local server (``http``, ``convoy``).
+
+    Its address comes in ``context["url"]``; under asyncio an aiohttp session (``_open_session``) makes
+    the requests, opened before timing and closed after.
+    """
+
+    needs_server = True
+
+    def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
+        super().__init__(workers, values, context)
+        url = urlsplit(str(context.get("url", "http://127.0.0.1:0")))
+        self.host, self.port = url.hostname or "127.0.0.1", url.port or 0
+        self.session: Any = None
+
+    async def _open_session(self, **connector: int) -> None:
+        """The aiohttp session of the asyncio form, its connector limited as given (``limit=``...)."""
+        import aiohttp  # imported here: only the asyncio worker needs it
+
+        self.session = aiohttp.ClientSession(
+            base_url=f"http://{self.host}:{self.port}",
+            connector=aiohttp.TCPConnector(**connector),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+
+    async def close_async(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+
 @register
-class Http(Workload):
+class Http(ServerClient):
     name = "http"
     unit = "requests/s"
-    needs_server = True
     judged_by = IDEAL
     ideal = "ceil(requests / concurrency) x latency"
     figure = AGAINST_IDEAL
@@ -82,10 +111,7 @@ class Http(Workload):
 
     def __init__(self, workers: int, values: dict[str, Any], context: dict[str, Any]) -> None:
         super().__init__(workers, values, context)
-        url = urlsplit(str(context.get("url", "http://127.0.0.1:0")))
-        self.host, self.port = url.hostname or "127.0.0.1", url.port or 0
         self.latency_ms = float(self.p["latency"]) * 1e3
-        self.session: Any = None
 
     @property
     def ideal_s(self) -> float:
@@ -105,18 +131,7 @@ class Http(Workload):
         return self._outcome(ex.map(fetch, jobs))
 
     async def prepare_async(self, ex: AsyncExecutor) -> None:
-        import aiohttp  # imported here: only the asyncio worker needs it
-
-        connector = aiohttp.TCPConnector(limit=self.workers, limit_per_host=self.workers)
-        self.session = aiohttp.ClientSession(
-            base_url=f"http://{self.host}:{self.port}",
-            connector=connector,
-            timeout=aiohttp.ClientTimeout(total=60),
-        )
-
-    async def close_async(self) -> None:
-        if self.session is not None:
-            await self.session.close()
+        await self._open_session(limit=self.workers, limit_per_host=self.workers)
 
     async def _fetch_async(self, item: int) -> tuple[bool, float]:
         started = time.perf_counter()

@@ -19,20 +19,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import (
-    CHANNEL,
-    COST,
-    COSTS,
-    AsyncExecutor,
-    Measure,
-    Outcome,
-    Param,
-    SyncExecutor,
-    Workload,
-    kind_name,
-    kinds,
-    register,
-)
+from . import CHANNEL, AsyncExecutor, Measure, Outcome, Param, SyncExecutor, kind_name, register
+from ._costs import CostPerKind
 
 PAYLOADS = (64, 4096, 1024 * 1024)
 STOP = None  # the last message of a measurement
@@ -149,16 +137,11 @@ async def sink_async(end: Any) -> int:
 
 
 @register
-class Ipc(Workload):
+class Ipc(CostPerKind):
     name = "ipc"
     place = 120
     unit = "messages/s"
-    judged_by = COST
-    figure = COSTS
-    core_bound = False
-    needs = (CHANNEL,)
-    default_workers = (1,)
-    warmup_seconds = 0.5
+    family = CHANNEL
     in_quick = False  # 24 measurements under processes, a Manager among them: time, whatever the sizes
     measures = (
         Measure("rtt_us", "Round trip: a message there and back", "us per round trip"),
@@ -183,12 +166,6 @@ class Ipc(Workload):
 
     def queue_maxsize(self) -> int:
         return int(self.p["bound"])
-
-    def kinds(self) -> list[str]:
-        return kinds(CHANNEL, self.offers)
-
-    def uses(self, offers: Any) -> dict[str, int]:
-        return {kind: 1 for kind in kinds(CHANNEL, offers)}
 
     def _plan(self) -> list[tuple[str, int]]:
         return [(kind, size) for kind in self.kinds() for size in PAYLOADS]

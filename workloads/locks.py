@@ -47,6 +47,11 @@ def plus_one(value: int) -> int:
     return value + 1
 
 
+# Deliberate copies: each body is written out whole, and again inside its lock. What runs between a read
+# and its write decides the race (a call there is where a thread may switch on CPython 3.10-3.13), and a
+# body shared through a helper would add a call to every increment, measured with it.
+
+
 def _inline(counter: Any, count: int) -> int:
     done = 0
     for _ in range(count):

@@ -24,20 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import (
-    COST,
-    COSTS,
-    START,
-    AsyncExecutor,
-    Measure,
-    Outcome,
-    Param,
-    SyncExecutor,
-    Workload,
-    kind_name,
-    kinds,
-    register,
-)
+from . import START, AsyncExecutor, Measure, Outcome, Param, SyncExecutor, kind_name, register
+from ._costs import CostPerKind
 
 FIRST_UNITS = 2
 MAX_UNITS = 100_000
@@ -97,16 +85,11 @@ def tree_pss_bytes() -> int | None:
 
 
 @register
-class Spawn(Workload):
+class Spawn(CostPerKind):
     name = "spawn"
     place = 140
     unit = "units/s"
-    judged_by = COST
-    figure = COSTS
-    core_bound = False
-    needs = (START,)
-    default_workers = (1,)
-    warmup_seconds = 0.5
+    family = START
     in_quick = False  # a spawned interpreter imports for tens of milliseconds, at any size
     measures = (
         Measure("us_per_start", "Start one unit and join it", "us per unit"),
@@ -133,12 +116,6 @@ class Spawn(Workload):
 
     def units(self) -> int:
         return 1
-
-    def kinds(self) -> list[str]:
-        return kinds(START, self.offers)
-
-    def uses(self, offers: Any) -> dict[str, int]:
-        return {kind: 1 for kind in kinds(START, offers)}
 
     # --- sync ---
 

@@ -18,20 +18,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import (
-    COST,
-    COSTS,
-    HANDOFF,
-    AsyncExecutor,
-    Measure,
-    Outcome,
-    Param,
-    SyncExecutor,
-    Workload,
-    kind_name,
-    kinds,
-    register,
-)
+from . import HANDOFF, AsyncExecutor, Measure, Outcome, Param, SyncExecutor, kind_name, register
+from ._costs import CostPerKind
 
 FIRST_TRIPS = 16  # round trips of the first try when choosing how many a kind makes
 MAX_TRIPS = 10_000_000
@@ -69,16 +57,11 @@ def trips_for(seconds: float, trips: int, took: float) -> int:
 
 
 @register
-class Switch(Workload):
+class Switch(CostPerKind):
     name = "switch"
     place = 130
     unit = "switches/s"
-    judged_by = COST
-    figure = COSTS
-    core_bound = False
-    needs = (HANDOFF,)
-    default_workers = (1,)
-    warmup_seconds = 0.5
+    family = HANDOFF
     measures = (Measure("us_per_switch", "One switch: a token handed to the other unit", "us per switch"),)
     params = (Param("seconds", "duration", 0.05, 0.01, "time each kind of handoff is measured for, per round"),)
 
@@ -93,12 +76,6 @@ class Switch(Workload):
 
     def units(self) -> int:
         return 2
-
-    def kinds(self) -> list[str]:
-        return kinds(HANDOFF, self.offers)
-
-    def uses(self, offers: Any) -> dict[str, int]:
-        return {kind: 1 for kind in kinds(HANDOFF, offers)}
 
     def _measure(self, ex: SyncExecutor, kind: str, trips: int) -> tuple[tuple[int, int], float]:
         give, take = ex.shared(kind)

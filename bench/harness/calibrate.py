@@ -12,7 +12,7 @@ another machine.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import BASELINE
@@ -27,10 +27,10 @@ FIRST_TASKS = 4  # a user function's first try; its tasks may take anything from
 MAX_TASKS = 10_000  # beyond this, dispatching a task costs more than running it under every executor
 
 #: How one try is timed: (workload, values, target report) -> seconds of a sequential round.
-Measure = Callable[[str, dict[str, Any], dict[str, Any] | None], float]
+Measure = Callable[[str, Mapping[str, Any], Mapping[str, Any] | None], float]
 
 
-def measure_round(workload: str, values: dict[str, Any], target: dict[str, Any] | None = None) -> float:
+def measure_round(workload: str, values: Mapping[str, Any], target: Mapping[str, Any] | None = None) -> float:
     """Median seconds of a sequential round of ``workload`` at ``values`` (the worker's own timing)."""
     case = Case(workload, BASELINE, 1, tuple(sorted(values.items())))
     child, _ = start_worker(case, {}, target=target)
@@ -50,10 +50,10 @@ def next_size(size: int, took: float, seconds: float, multiple: int = 1) -> int:
 def calibrate_one(
     workload: str,
     param: str,
-    values: dict[str, Any],
+    values: Mapping[str, Any],
     seconds: float,
     *,
-    target: dict[str, Any] | None = None,
+    target: Mapping[str, Any] | None = None,
     multiple: int = 1,
     measure: Measure = measure_round,
     say: Callable[[str], None] = print,
@@ -72,7 +72,7 @@ def calibrate_one(
 def calibrate(
     config: RunConfig, measure: Measure = measure_round, say: Callable[[str], None] = print
 ) -> dict[str, int]:
-    """Size every workload that asks for it, in ``config.values``; returns the sizes chosen.
+    """The size chosen for every workload that asks for it (``config.with_sizes`` makes the run of them).
 
     A user function whose calibration fails (it raises, say) keeps a small default size:
     its cases then fail, with the traceback recorded, instead of the whole run stopping here.
@@ -101,6 +101,5 @@ def calibrate(
                 f"{name}: {param} capped at {MAX_TASKS:_}: its tasks are so short that handing each to a unit "
                 f"costs more than running it (--{param} N to choose)"
             )
-        config.values[name][param] = sizes[name] = size
-    config.calibrated = sizes
+        sizes[name] = size
     return sizes

@@ -6,6 +6,7 @@ workers the same way the suite does, without importing pytest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..worker.protocol import STACKS_SIGNAL
@@ -28,7 +29,7 @@ def start_worker(
     context: dict[str, Any],
     timeout: float = WORKER_START_TIMEOUT_S,
     baseline: bool = False,
-    target: dict[str, Any] | None = None,
+    target: Mapping[str, Any] | None = None,
     *,
     python: Interpreter | None = None,
 ) -> tuple[Child, dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,23 +44,18 @@ class Case:
     @property
     def params(self) -> dict[str, Any]:
         """What pytest-benchmark saves as ``params``: enough to match this case in another run."""
-        return {
-            "workload": self.workload,
-            "executor": self.executor,
-            "workers": self.workers,
-            **dict(self.values),
-            **({"python": self.python} if self.python else {}),
-            "pass": self.pass_index,
-        }
+        case = {"workload": self.workload, "executor": self.executor, "workers": self.workers}
+        python = {"python": self.python} if self.python else {}
+        return {**case, **dict(self.values), **python, "pass": self.pass_index}
 
     def worker_config(
-        self, context: dict[str, Any] | None = None, baseline: bool = False, target: dict[str, Any] | None = None
+        self, context: dict[str, Any] | None = None, baseline: bool = False, target: Mapping[str, Any] | None = None
     ) -> str:
         """The worker's command-line argument: everything it needs to build this case."""
         return json.dumps(
             {
                 "workload": self.workload,
-                "target": target,
+                "target": dict(target) if target is not None else None,
                 "executor": self.executor,
                 "workers": self.workers,
                 "params": dict(self.values),

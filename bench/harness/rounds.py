@@ -19,10 +19,7 @@ from typing import Any, NamedTuple
 
 from .child import Child
 from .client import CaseFailed, run_round
-
-FIRST_ROUND_TIMEOUT_S = 120.0
-SETTLE_WINDOW = 3  # the median of the last this many warm-up rounds ...
-SETTLE_TOLERANCE = 0.05  # ... no more than 5% below that of the window before (figures.CV_LIMIT): no longer warming
+from .options import FIRST_ROUND_TIMEOUT_S, MIN_TIMEOUT_S, SETTLE_TOLERANCE, SETTLE_WINDOW, TIMEOUT_PER_SLOWEST
 
 
 def settled(values: Sequence[float], two_sided: bool = False) -> bool:
@@ -82,12 +79,12 @@ class Rounds:
         self.baseline_s: list[float] = []
 
     def timeout(self, done: list[float] | None = None) -> float:
-        """``--timeout``, else 120 s for a first round, then 10x the slowest so far (at least 10 s)."""
+        """``--timeout``, else a long wait for a first round, then a multiple of the slowest so far (options)."""
         if self.fixed_timeout is not None:
             return self.fixed_timeout
         if done is None:
             done = [end - start for start, end in self.windows]
-        return max(10.0, 10 * max(done)) if done else FIRST_ROUND_TIMEOUT_S
+        return max(MIN_TIMEOUT_S, TIMEOUT_PER_SLOWEST * max(done)) if done else FIRST_ROUND_TIMEOUT_S
 
     def _baseline_round(self) -> None:
         started = time.perf_counter()

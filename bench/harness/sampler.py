@@ -171,57 +171,32 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
     if len(ticks) < 2 or not windows:
         return {}
     ticks = sorted(ticks, key=lambda tick: tick.t)
+    return {**window_figures(ticks, windows), **peaks(ticks), "timeline": timeline(ticks, windows, timeline_rows)}
+
+
+def _over(t: Any, series: Any, windows: list[tuple[float, float]]) -> float:
+    """How much a cumulative ``series`` (at times ``t``) grew inside the windows."""
+    return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
+
+
+def window_figures(ticks: list[Tick], windows: list[tuple[float, float]]) -> dict[str, Any]:
+    """Rates over the windows, from the cumulative counters: cores used by the tree, each core, the rest."""
     t = np.array([tick.t for tick in ticks])
-    cores = np.array([tick.core_busy for tick in ticks])
-
-    def over_windows(series: np.ndarray) -> float:
-        return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
-
     wall = sum(end - start for start, end in windows)
     tree_series = np.array([tick.tree_cpu for tick in ticks])
-    tree_cpu = over_windows(tree_series)
-    # Per round too (marks bracket each round exactly): compare's paired figure, resampled like the rounds.
-    cores_rounds = [
-        float(np.interp(end, t, tree_series) - np.interp(start, t, tree_series)) / (end - start)
-        for start, end in windows
-        if end > start
-    ]
-    server_cpu = over_windows(np.array([tick.server_cpu for tick in ticks]))
-    harness_cpu = over_windows(np.array([tick.harness_cpu for tick in ticks]))
-    machine_busy = [over_windows(cores[:, i]) for i in range(cores.shape[1])]
+    tree_cpu = _over(t, tree_series, windows)
+    server_cpu = _over(t, [tick.server_cpu for tick in ticks], windows)
+    harness_cpu = _over(t, [tick.harness_cpu for tick in ticks], windows)
+    cores = np.array([tick.core_busy for tick in ticks])
+    machine_busy = [_over(t, cores[:, i], windows) for i in range(cores.shape[1])]
     counted = [tick for tick in ticks if tick.tree_ctx >= 0]  # context switches are read on full ticks only
-    switches = (
-        float(
-            sum(
-                np.interp(end, [k.t for k in counted], [k.tree_ctx for k in counted])
-                - np.interp(start, [k.t for k in counted], [k.tree_ctx for k in counted])
-                for start, end in windows
-            )
-        )
-        if len(counted) >= 2
-        else 0.0
-    )
-
-    # A tick interval belongs to a round when its middle does: the edge ticks are taken
-    # (by ``mark``) a few microseconds outside the timed window.
-    inside = [
-        i
-        for i in range(1, len(ticks))
-        if t[i] > t[i - 1] and any(start <= (t[i - 1] + t[i]) / 2 <= end for start, end in windows)
-    ]
-    step = max(1, len(inside) // timeline_rows)
-    kept = inside[::step]
-    rows = [np.clip((cores[i] - cores[i - 1]) / (t[i] - t[i - 1]) * 100, 0, 100) for i in kept]
-    elapsed, measured = [], 0.0
-    for i in inside:
-        measured += t[i] - t[i - 1]
-        if i in kept:
-            elapsed.append(round(float(measured), 3))
-    uss = [tick.tree_uss for tick in ticks if tick.tree_uss]
-    pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
+    switches = _over([k.t for k in counted], [k.tree_ctx for k in counted], windows) if len(counted) >= 2 else 0.0
     return {
         "effective_cores": tree_cpu / wall,
-        "effective_cores_rounds": [round(value, 4) for value in cores_rounds],
+        # Per round too (marks bracket each round exactly): compare's paired figure, resampled like the rounds.
+        "effective_cores_rounds": [
+            round(_over(t, tree_series, [(start, end)]) / (end - start), 4) for start, end in windows if end > start
+        ],
         # The kernel counts in 10 ms ticks: over short rounds a core can read above 100%; it cannot be.
         "per_core_mean": [round(min(100.0, busy / wall * 100), 1) for busy in machine_busy],
         "machine_busy_cores": min(float(len(machine_busy)), sum(machine_busy) / wall),
@@ -235,12 +210,39 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
             else None
         ),
         "ctx_switches_per_s": switches / wall,
+    }
+
+
+def peaks(ticks: list[Tick]) -> dict[str, int]:
+    """The most memory and threads the tree had at once (USS and PSS where they were read)."""
+    uss = [tick.tree_uss for tick in ticks if tick.tree_uss]
+    pss = [tick.tree_pss for tick in ticks if tick.tree_pss]
+    return {
         "peak_rss_bytes": max(tick.tree_rss for tick in ticks),
         "peak_uss_bytes": max(uss) if uss else 0,
         "peak_pss_bytes": max(pss) if pss else 0,
         "peak_threads": max(tick.tree_threads for tick in ticks),
-        "timeline": {
-            "t_s": elapsed,
-            "per_core_pct": [[round(float(v)) for v in row] for row in rows],
-        },
     }
+
+
+def timeline(ticks: list[Tick], windows: list[tuple[float, float]], rows: int) -> dict[str, Any]:
+    """Each core's busy % per tick interval inside the windows (at most ``rows`` of them), on measured time.
+
+    A tick interval belongs to a round when its middle does: the edge ticks are taken (by ``mark``)
+    a few microseconds outside the timed window.
+    """
+    t = np.array([tick.t for tick in ticks])
+    cores = np.array([tick.core_busy for tick in ticks])
+    inside = [
+        i
+        for i in range(1, len(ticks))
+        if t[i] > t[i - 1] and any(start <= (t[i - 1] + t[i]) / 2 <= end for start, end in windows)
+    ]
+    kept = inside[:: max(1, len(inside) // rows)]
+    shown = [np.clip((cores[i] - cores[i - 1]) / (t[i] - t[i - 1]) * 100, 0, 100) for i in kept]
+    elapsed, measured = [], 0.0
+    for i in inside:
+        measured += t[i] - t[i - 1]
+        if i in kept:
+            elapsed.append(round(float(measured), 3))
+    return {"t_s": elapsed, "per_core_pct": [[round(float(v)) for v in row] for row in shown]}

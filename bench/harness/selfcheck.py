@@ -6,12 +6,9 @@ Three checks, each against a stated target:
   interleaved ABBA, as a ratio of medians; and the sampler's own CPU use;
 - server headroom: the local server's CPU and its own handling time per request
   at the http concurrencies, beside the clients' latency and the ideal time.
-Each target is judged on an interval where the data give one: met only when the
-whole interval is on the target's side, NOT MET when all of it is beyond, and
-"not shown" when it crosses the target (a point estimate on either side is then
-noise, not a result). The table is printed and saved as JSON (pytest-benchmark's
-format, like any run, named ``selfcheck_<time>.json`` so it is never taken for the
-newest run).
+Each is judged against its target in ``selfcheck_targets``. The table is printed
+and the checks saved as JSON (pytest-benchmark's format, like any run, named
+``selfcheck_<time>.json`` so it is never taken for the newest run).
 """
 
 from __future__ import annotations
@@ -29,23 +26,13 @@ from pytest_benchmark.stats import Stats
 from pytest_benchmark.utils import get_machine_id
 
 from .. import machine
-from ..errors import UserError
 from ..results import storage_root, write_json_atomic
-from ..stats import MET, NOT_MET, NOT_SHOWN, against_target, median_interval
-from .client import CaseFailed, run_round, start_worker
-from .config import check_results_folder
+from ..stats import median_interval
+from .client import run_round, start_worker
 from .matrix import Case
-from .options import name_list, positive_duration, positive_int
 from .sampler import Sampler, summarize
+from .selfcheck_targets import text_table, verdicts
 from .server_handle import ServerHandle
-
-TARGETS = {
-    "noop_median_ms": 1.0,
-    "sampler_ratio": 1.02,
-    "sampler_cpu_pct": 3.0,
-    "http_vs_ideal_at_50": 1.35,
-    "server_cores": 0.5,
-}
 
 
 def entry(check: str, params: dict[str, Any], data: list[float], extra: dict[str, Any]) -> dict[str, Any]:
@@ -190,129 +177,6 @@ def check_server(
     return entry(f"server-{executor}-w{workers}", params, data, extra)
 
 
-def parse(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> argparse.Namespace:
-    parser = parser_cls(prog="bench selfcheck", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: seconds, for tests")
-    parser.add_argument("--results", default="results", help="folder for the saved JSON (default: results)")
-    parser.add_argument("--interval", type=positive_duration, default=0.05, help="sampling interval (default: 50ms)")
-    parser.add_argument("--noop-rounds", type=positive_int, help="no-op rounds (default: 500; quick 50)")
-    parser.add_argument("--pairs", type=positive_int, help="sampler on/off pairs (default: 20; quick 2)")
-    parser.add_argument(
-        "--cpu-n", type=positive_int, help="cpu countdown per round (default: 10_000_000; quick 200_000)"
-    )
-    parser.add_argument("--http-workers", type=str, default=None, help="http concurrencies (default: 50,200; quick 10)")
-    parser.add_argument("--http-requests", type=positive_int, help="requests per round (default: 400; quick 40)")
-    parser.add_argument("--http-latency", type=positive_duration, help="server delay (default: 20ms; quick 2ms)")
-    parser.add_argument(
-        "--http-executors",
-        type=name_list(lambda: ["threads", "gevent", "asyncio"], "executor"),
-        default=["asyncio", "gevent", "threads"],
-        help="default: asyncio,gevent,threads",
-    )
-    args = parser.parse_args(argv)
-    quick = args.quick
-    defaults = {
-        "noop_rounds": (500, 50),
-        "pairs": (20, 2),
-        "cpu_n": (10_000_000, 200_000),
-        "http_requests": (400, 40),
-        "http_latency": (0.020, 0.002),
-    }
-    for name, (full, small) in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, small if quick else full)
-    from .options import int_list
-
-    try:
-        args.http_workers = int_list(args.http_workers or ("10" if quick else "50,200"))
-    except argparse.ArgumentTypeError as exc:
-        parser.error(f"argument --http-workers: {exc}")
-    return args
-
-
-Row = tuple[str, float, list[float] | None, str, str]  # what, measured, its 95% CI, target, verdict
-REPORTED = "(reported)"
-
-
-def judged(what: str, value: float, ci: list[float] | None, target: float, at_most: bool = True) -> Row:
-    """One target row: judged on the interval where there is one, else on the measured point (said so)."""
-    sign = "<=" if at_most else ">="
-    if ci is not None:
-        return (what, value, ci, f"{sign} {target:g}", against_target(ci[0], ci[1], target, at_most=at_most))
-    met = value <= target if at_most else value >= target
-    return (what, value, None, f"{sign} {target:g}", (MET if met else NOT_MET) + " (a single value)")
-
-
-def verdicts(entries: list[dict[str, Any]]) -> list[Row]:
-    """(what, measured, interval, target, verdict) for each target, and the figures only reported."""
-    rows: list[Row] = []
-    for item in entries:
-        extra, check = item["extra_info"], item["param"]
-        if check == "noop-roundtrip":
-            rows.append(judged("no-op round trip, median ms", extra["median_ms"], extra.get("median_ms_ci95"), 1.0))
-            rows.append(("no-op round trip, p99 ms", extra["p99_ms"], None, REPORTED, ""))
-        elif check.endswith("-on"):
-            executor = item["params"]["executor"]
-            ci = extra.get("ratio_ci95")
-            what = (
-                f"sampler on/off ratio, {executor} w2 (median of {len(extra.get('pair_ratios') or [])} paired ratios)"
-            )
-            if ci is None:
-                target = f"<= {TARGETS['sampler_ratio']:g}"
-                rows.append((what, extra["ratio_on_off"], None, target, NOT_SHOWN + " (too few pairs: --pairs 20)"))
-            else:
-                rows.append(judged(what, extra["ratio_on_off"], ci, TARGETS["sampler_ratio"]))
-            rows.append(
-                judged(
-                    f"sampler CPU, % of a core ({executor})", extra["sampler_cpu_pct"], None, TARGETS["sampler_cpu_pct"]
-                )
-            )
-        elif check.startswith("server-"):
-            workers = item["params"]["workers"]
-            name = f"http {check[7:]}"
-            if workers == 50:
-                rows.append(
-                    judged(
-                        f"{name}: measured/ideal",
-                        extra["vs_ideal"],
-                        extra.get("vs_ideal_ci95"),
-                        TARGETS["http_vs_ideal_at_50"],
-                    )
-                )
-            else:
-                rows.append((f"{name}: measured/ideal", extra["vs_ideal"], extra.get("vs_ideal_ci95"), REPORTED, ""))
-            cores = extra["server_cores"] or 0.0
-            rows.append(judged(f"{name}: server cores", cores, None, TARGETS["server_cores"]))
-            rows.append(
-                (f"{name}: server's own ms per request, p99", extra["server_overhead_ms"]["p99"], None, REPORTED, "")
-            )
-            rows.append((f"{name}: client latency ms p99", extra["client_latency_ms"]["p99"], None, REPORTED, ""))
-    return rows
-
-
-def text_table(rows: list[Row]) -> str:
-    """The verdicts as aligned text (the harness prints without pandas: see the import contracts)."""
-    cells = [("check", "measured", "95% CI", "target", "verdict")] + [
-        (what, f"{value:.3f}", f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "", target, verdict)
-        for what, value, ci, target, verdict in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(5)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells
-    )
-
-
-def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
-    args = parse(argv, parser_cls)
-    check_results_folder(args.results)  # before minutes of measuring, not after
-    try:
-        entries = run_checks(args)
-    except CaseFailed as exc:
-        raise UserError(f"the self-check could not run: {exc.kind}: {exc}") from None
-    save(entries, args, argv)
-    return 0
-
-
 def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
     """Every check, printed as it finishes, then the table."""
     print(f"Self-check on {machine.describe(machine.collect())}")
@@ -321,8 +185,7 @@ def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
     for executor in ("threads", "processes"):
         entries += check_sampler(executor, args.cpu_n, args.pairs, args.interval)
         print(f"  sampler overhead ({executor}): ratio {entries[-1]['extra_info']['ratio_on_off']:.3f}")
-    server = ServerHandle()
-    try:
+    with ServerHandle() as server:
         for workers in args.http_workers:
             for executor in args.http_executors:
                 entries.append(
@@ -337,8 +200,6 @@ def run_checks(args: argparse.Namespace) -> list[dict[str, Any]]:
                     )
                 )
                 print(f"  http {executor} w{workers}: {entries[-1]['extra_info']['vs_ideal']:.2f}x ideal")
-    finally:
-        server.stop()
     print(text_table(verdicts(entries)))
     return entries
 

@@ -1,4 +1,4 @@
-"""The harness's side of the local HTTP server: start it, ask for its stats, stop it."""
+"""The harness's side of the local HTTP server: start it, ask for its stats, stop it (or leave a ``with``)."""
 
 from __future__ import annotations
 
@@ -49,3 +49,9 @@ class ServerHandle:
 
     def stop(self) -> None:
         self.child.stop(polite=None, grace=2.0)
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

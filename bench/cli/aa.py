@@ -7,12 +7,11 @@ its own process, as a user makes them), compares them in N pairs (1 with 2,
 3 with 4, ...) with compare's own rules, and reports the share of compared
 figures called changed, with its interval (Wilson's), against DESIGN decision
 8's target: clean at least 95% of the time. It composes the harness (runs) and
-the analysis (compare), so it lives beside the CLI, not in either.
+the analysis (compare), so it is a command, in neither of them.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import subprocess
 import sys
@@ -21,10 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import results
-from .analysis import compare
-from .errors import UserError
-from .stats import against_target
+from .. import results
+from ..analysis import compare
+from ..errors import UserError
+from ..harness.parsing import positive_int
+from ..stats import against_target
+from .parser import EXIT_BAD_INPUT, Parser
+from .run import run_parser
 
 TARGET_CLEAN = 0.95  # DESIGN decision 8
 Z95 = 1.959964
@@ -109,33 +111,35 @@ def run_once(run_args: list[str], results_dir: Path) -> Path:
     return made[-1]
 
 
-def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
+def parse(argv: list[str]) -> tuple[int, Path, list[str]]:
+    """The pairs to run, the folder for them, and the options of every run (checked now, one line if wrong)."""
     own, run_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
-    from .harness.options import positive_int
-
-    parser = parser_cls(
+    parser = Parser(
         prog="bench selfcheck",
         description="The A/A check: 2N runs of the same code back to back, compared in N pairs; options after -- "
         "go to every run (e.g. -- --quick --workloads cpu,pipeline).",
     )
     parser.add_argument("--aa", type=positive_int, required=True, metavar="N", help="pairs of runs to compare")
-    parser.add_argument("--out", default="reports", help="folder for the check's runs and table (default: reports)")
+    parser.add_out("folder for the check's runs and table")
     args = parser.parse_args(own)
-    from .cli import run_parser
-
     run_parser().parse_args(run_args)  # a mistake in the runs' options: one line now, before any run
-    folder = Path(args.out) / f"aa_{datetime.now(UTC):%Y%m%d_%H%M%S}"
+    return args.aa, Path(args.out), run_args
+
+
+def main(argv: list[str]) -> int:
+    pairs, out, run_args = parse(argv)
+    folder = out / f"aa_{datetime.now(UTC):%Y%m%d_%H%M%S}"
     try:
         (folder / "results").mkdir(parents=True, exist_ok=False)
     except OSError as exc:
-        raise UserError(f"--out {args.out}: cannot make {folder} ({exc.strerror or exc})") from None
+        raise UserError(f"--out {out}: cannot make {folder} ({exc.strerror or exc})") from None
     paths = []
-    for number in range(2 * args.aa):
-        print(f"A/A run {number + 1} of {2 * args.aa}: python -m bench run {' '.join(run_args)}", flush=True)
+    for number in range(2 * pairs):
+        print(f"A/A run {number + 1} of {2 * pairs}: python -m bench run {' '.join(run_args)}", flush=True)
         try:
             paths.append(run_once(run_args, folder / "results"))
         except Refused:
-            return 2  # the run printed its ERROR line: what parsing could not see (a --python interpreter, say)
+            return EXIT_BAD_INPUT  # the run printed its ERROR line: what parsing could not see (a --python interpreter)
     frames = []
     for first, second in zip(paths[::2], paths[1::2], strict=True):
         runs = compare.load([str(first), str(second)], folder / "results")
@@ -144,6 +148,6 @@ def main(argv: list[str], parser_cls: type[argparse.ArgumentParser]) -> int:
     rows.to_csv(folder / "aa.csv", index=False)
     lines = summary(rows)
     (folder / "aa.txt").write_text("\n".join(lines) + "\n")
-    print("\nA/A check: " + f"{args.aa} pair(s) of runs of the same code, back to back", *lines, sep="\n")
-    print(f"\nWrote {folder / 'aa.csv'} (every compared figure of every pair) and {folder / 'aa.txt'}")
+    print("\nA/A check: " + f"{pairs} pair(s) of runs of the same code, back to back", *lines, sep="\n")
+    print(f"\nWrote {folder / 'aa.csv'} and {folder / 'aa.txt'}")
     return 0
