@@ -13,7 +13,7 @@ from conftest import STEADY, run_bench, steady
 
 from bench import cli, results
 from bench.analysis import compare, quantities
-from bench.cli import compare as compare_cli
+from bench.cli import compare as compare_command
 
 
 def save(data: dict[str, Any], tmp: Path, number: int, folder: str = "machine_gil") -> Path:
@@ -60,13 +60,13 @@ def cpu_bound(tiny_run_data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("text", "value"), [("10%", 0.1), ("0.1", 0.1), ("0", 0.0), ("12.5%", 0.125)])
 def test_threshold(text: str, value: float) -> None:
-    assert compare_cli.threshold(text) == pytest.approx(value)
+    assert compare_command.threshold(text) == pytest.approx(value)
 
 
 @pytest.mark.parametrize("text", ["abc", "-5%", "nan", "%", "inf"])
 def test_bad_threshold(text: str) -> None:
     with pytest.raises(Exception, match="fraction"):
-        compare_cli.threshold(text)
+        compare_command.threshold(text)
 
 
 def test_labels_are_run_numbers_made_unique() -> None:

@@ -29,10 +29,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from ._registry import get as get
-from ._registry import load_all as load_all
-from ._registry import register as register
-
 # The saved-run vocabulary (how a workload is judged and drawn) is defined once, in ``bench.vocabulary``: the
 # analysis reads these names from saved runs and ``bench.results`` checks them. It is the one module of ``bench``
 # a workload may import (plain constants); a workload takes them from here.
@@ -49,6 +45,10 @@ from bench.vocabulary import PAIRED as PAIRED
 from bench.vocabulary import RACE as RACE
 from bench.vocabulary import SCALING as SCALING
 from bench.vocabulary import THROUGHPUT as THROUGHPUT
+
+from ._registry import get as get
+from ._registry import load_all as load_all
+from ._registry import register as register
 
 # --- Primitives: what an executor may offer beyond map/submit/queue -------------------------------------------
 # ``ExecutorInfo.offers`` maps each capability to what the executor uses for it, in words ({"lock":

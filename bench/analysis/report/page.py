@@ -70,7 +70,13 @@ def index_markdown(
     passes = int(frame["passes"].max()) if not frame.empty else 1
     partial = " (partial)" if run["machine_info"].get("bench_run", {}).get("partial") else ""
     found = verdicts(run, frame, facts) if found is None else found
-    lines = [f"# Report of run {name}{partial}", "", machine_line.describe(facts.machine), "", *_at_a_glance(run, frame)]
+    lines = [
+        f"# Report of run {name}{partial}",
+        "",
+        machine_line.describe(facts.machine),
+        "",
+        *_at_a_glance(run, frame),
+    ]
     lines += verdict_section(found, confidence_note(frame), shown)
     if interpreters:  # a --python run: the figures and tables below are the first interpreter's
         first = side_by_side.labels(facts)[0]
