@@ -1,4 +1,4 @@
-"""Getting a free-threaded interpreter: where one is looked for, where the pinned source comes from, what a failure says.
+"""Getting a free-threaded interpreter: where one is looked for, where the pinned source comes from, what failing says.
 
 No test downloads anything or builds CPython: the archive is a server on 127.0.0.1 serving a stand-in tarball.
 """

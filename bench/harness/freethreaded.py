@@ -90,9 +90,7 @@ def places(minor: str, free: bool, root: Path | None = None) -> list[tuple[Path,
     versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
     pattern = re.compile(rf"^{re.escape(minor)}\.(\d+){suffix}$")
     pyenv = sorted(
-        (int(match.group(1)), folder)
-        for folder in versions.glob(f"{minor}.*")
-        if (match := pattern.match(folder.name))
+        (int(match.group(1)), folder) for folder in versions.glob(f"{minor}.*") if (match := pattern.match(folder.name))
     )
     found += [(folder / "bin" / name, "pyenv") for _, folder in reversed(pyenv)]
     flavour = "+freethreaded" if free else ""
@@ -206,7 +204,9 @@ def _step(argv: list[str], cwd: Path, log: Path, what: str) -> None:
         out.write(f"\n$ {' '.join(argv)}\n")
         out.flush()
         try:
-            done = subprocess.run(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S)
+            done = subprocess.run(
+                argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S, check=False
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BuildFailed(f"building CPython {VERSION}t: {what} failed ({exc}); log: {log}") from None
     if done.returncode != 0:
