@@ -16,7 +16,11 @@ __version__ = "0.2.0"
 #     machine_info["bench_run"]["pythons"] holds each one's facts, from the interpreter itself; per case,
 #     extra_info gains effective_cores_rounds (per round), ratio_cv, warmup_s/warmup_settled and
 #     gil_enabled/gil_expected. A format-2 reader would pool two interpreters' cases as passes of one.
-FORMAT_VERSION = 3
+# 4 - rounds that count (issue 19): a case measures until its figure is sharp, and rounds that other programs'
+#     load distorted are redone; extra_info gains stopped, precision, measuring_s, rounds_redone,
+#     foreign_cores_rounds and loaded_rounds, and its "unstable" reasons mean what they say for the result;
+#     machine_info["bench_run"]["duels"] holds the head-to-head duels that decided contested leaders.
+FORMAT_VERSION = 4
 
 #: The executor every paired speedup is measured against (what the saved speedups mean).
 BASELINE = "sequential"

@@ -86,8 +86,25 @@ def update_to_3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def update_to_4(data: dict[str, Any]) -> dict[str, Any]:
+    """A format-3 run as format 4 would have saved it: every round counted, none redone, no duel held.
+
+    Its cases' "unstable" reasons are kept as they were judged then (on the spread of their rounds).
+    """
+    data = copy.deepcopy(data)
+    data["machine_info"].setdefault("bench_run", {}).setdefault("duels", [])
+    for entry in data["benchmarks"]:
+        extra = entry.setdefault("extra_info", {})
+        extra.setdefault("rounds_redone", [])
+        extra.setdefault("loaded_rounds", [])
+    bench = data["machine_info"]["bench"]
+    bench.setdefault("migrated_from", bench["format_version"])
+    bench["format_version"] = 4
+    return data
+
+
 #: The step that brings a run of format N - 1 to format N, for every N up to ``FORMAT_VERSION`` (a test checks).
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {2: update_to_2, 3: update_to_3}
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {2: update_to_2, 3: update_to_3, 4: update_to_4}
 
 
 def migrate(data: dict[str, Any], version: int) -> dict[str, Any]:

@@ -125,6 +125,7 @@ def assemble(header: dict[str, Any], entries: list[dict[str, Any]], partial: boo
         "partial": partial,
         "failed": [e["entry"] for e in entries if e["kind"] == "failed"],
         "skipped": [e["entry"] for e in entries if e["kind"] == "skipped"],
+        "duels": [e["entry"] for e in entries if e["kind"] == "duel"],
     }
     return {
         "machine_info": machine_info,

@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The briefest timing of a real run: two rounds, no warm-up, fast sampling. The tests that start
 #: ``python -m bench run`` add what they measure (and --no-report, unless they read the report).
-BRIEF = ["--rounds", "2", "--warmup", "0", "--warmup-seconds", "0s", "--warmup-limit", "0s", "--interval", "10ms"]
+BRIEF = [
+    *("--rounds", "2", "--max-rounds", "2", "--warmup", "0", "--warmup-seconds", "0s", "--warmup-limit", "0s"),
+    *("--interval", "10ms", "--load-limit", "0", "--no-duels"),  # the suite's own processes are "other load"
+]
 
 #: The first three workloads over every executor at tiny sizes, seconds in all (the tutorial's systems,
 #: locks to convoy, have a tiny run of their own in test_systems.py).
@@ -37,6 +40,11 @@ TINY = [
     "1,4",
     "--rounds",
     "3",
+    "--max-rounds",
+    "4",
+    "--load-limit",
+    "0",
+    "--no-duels",  # a duel's holding depends on how the tiny rounds fell: test_duel.py holds its own
     "--warmup",
     "1",
     "--warmup-limit",

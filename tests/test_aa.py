@@ -55,7 +55,8 @@ def test_every_figure_called_changed_is_counted_and_listed(tiny_run_data: dict[s
 @pytest.mark.slow
 def test_the_check_end_to_end_at_tiny_sizes(tmp_path: Path) -> None:
     tiny = ["--workloads", "cpu", "--executors", "sequential,threads", "--workers", "1", "--cpu-n", "20000"]
-    tiny += ["--rounds", "3", "--warmup-seconds", "0s", "--warmup-limit", "0s"]
+    tiny += ["--rounds", "3", "--max-rounds", "3", "--warmup-seconds", "0s", "--warmup-limit", "0s"]
+    tiny += ["--load-limit", "0", "--no-duels"]
     done = run_bench("selfcheck", "--aa", "1", "--out", str(tmp_path), "--", *tiny)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (folder,) = tmp_path.glob("aa_*")

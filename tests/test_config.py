@@ -53,7 +53,7 @@ def test_a_built_config_is_immutable_and_sizes_make_a_new_one(tmp_path: Path) ->
     """Frozen once built (defaults from the options table, --quick ones under --quick); calibrated sizes go into
     a copy, which records them."""
     made = config.build({"quick": True, "workloads": ["cpu"], "results": str(tmp_path)})
-    assert (made.rounds, made.warmup_seconds, made.interval) == (5, 0.0, 0.05)
+    assert (made.rounds, made.warmup_seconds, made.interval) == (4, 0.0, 0.05)
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.rounds = 9
     sized = made.with_sizes({"cpu": 1234})

@@ -112,7 +112,8 @@ def test_a_hanging_case_times_out_its_tree_is_killed_and_the_run_goes_on(tmp_pat
 #: Several seconds of cases, http first so the local server is up when the signal comes.
 LONG_RUN = shlex.split(
     "--workloads cpu,http --http-workers 1 --http-requests 8 --http-latency 1ms --workers 1,2 "
-    "--cpu-n 3000000 --rounds 5 --warmup 0 --warmup-seconds 0s --warmup-limit 0s --no-report"
+    "--cpu-n 3000000 --rounds 5 --max-rounds 5 --load-limit 0 --no-duels --warmup 0 --warmup-seconds 0s "
+    "--warmup-limit 0s --no-report"
 )
 
 

@@ -123,14 +123,20 @@ def test_add_options_parses_into_argparse_destinations() -> None:
 def test_each_default_is_stated_once_for_the_help_and_the_run() -> None:
     """A default is written into its option's help from the table, and RunConfig's defaults are the table's."""
     by_name = {option.name: option for option in options.run_options()}
-    assert by_name["rounds"].text == "measured rounds per case (default: 5)"
+    assert by_name["rounds"].text.endswith("up to --max-rounds (default: 4)")
+    assert by_name["max-rounds"].text.endswith("(default: 12)")
+    assert by_name["precision"].text.endswith("(default: 5%%)")  # argparse's %% for one %
+    assert by_name["load-limit"].text.endswith("(default: 0.2)")
     assert by_name["warmup-seconds"].text.endswith("(default: 3s; --quick: 0s)")
     assert by_name["interval"].text == "psutil sampling interval (default: 50ms)"
     assert "(default: 120s for the first round of a case, then 10x its slowest round, at least 10s)" in (
         by_name["timeout"].text
     )
     made = RunConfig(workloads=[], executors=[], explicit_executors=False, workers=None, ladders={}, values={})
-    for dest in ("rounds", "warmup", "warmup_seconds", "warmup_limit", "passes", "interval", "results", "server_port"):
+    for dest in (
+        *("rounds", "max_rounds", "precision", "load_limit", "quiet_wait", "duel_budget"),
+        *("warmup", "warmup_seconds", "warmup_limit", "passes", "interval", "results", "server_port"),
+    ):
         assert getattr(made, dest) == options.default(dest) is not None
 
 
@@ -143,7 +149,7 @@ def test_chosen_takes_what_was_given_else_the_default() -> None:
         "results": "results",
     }
     assert options.chosen({"seed": 0}, dests, quick=False) == {
-        "rounds": 5,
+        "rounds": 4,
         "warmup_seconds": 3.0,
         "seed": 0,
         "results": "results",

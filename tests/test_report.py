@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from matplotlib.figure import Figure
 
-from bench import cli, machine, results
+from bench import FORMAT_VERSION, cli, machine, results
 from bench.analysis import report, table
 from bench.analysis.figures import heatmap, timed
 from bench.analysis.report import catalogue, tables
@@ -259,7 +259,7 @@ def test_a_reference_run_of_the_previous_format_still_reports(tmp_path: Path) ->
     assert {p.name for p in folder.iterdir()} == FIGURE_FILES | {"index.md"}
 
 
-def test_a_run_of_format_2_loads_as_format_3(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
+def test_a_run_of_format_2_loads_as_the_current_format(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
     """Format 2 had no interpreters of its own: it loads as a run of the harness's interpreter alone."""
     data = copy.deepcopy(tiny_run_data)
     data["machine_info"]["bench"]["format_version"] = 2
@@ -268,7 +268,7 @@ def test_a_run_of_format_2_loads_as_format_3(tiny_run_data: dict[str, Any], tmp_
         for key in ("effective_cores_rounds", "ratio_cv", "warmup_settled", "gil_enabled", "gil_expected"):
             entry["extra_info"].pop(key, None)
     run = results.load_run(save(data, tmp_path))
-    assert run["machine_info"]["bench"]["format_version"] == 3
+    assert run["machine_info"]["bench"]["format_version"] == FORMAT_VERSION
     assert run["machine_info"]["bench"]["migrated_from"] == 2
     assert run["machine_info"]["bench_run"]["pythons"] == []
     frame = table.cases(run)
@@ -333,3 +333,42 @@ def test_the_readme_opens_with_the_reference_verdict_and_its_pictures() -> None:
     pictures = re.findall(r"\]\((reports/[^)]+\.png)\)", readme)
     assert pictures[:2] == ["reports/reference-2-cores/verdict.png", "reports/reference-2-cores/cpu_per_core-cpu.png"]
     assert [p for p in pictures if not (ROOT / p).is_file()] == []
+
+
+def test_duels_and_redone_rounds_are_in_the_report(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:
+    """A run's duels get a table and a figure beside the verdict; its redone rounds are counted and listed."""
+    data = copy.deepcopy(tiny_run_data)
+    cpu = [entry for entry in data["benchmarks"] if entry["params"]["workload"] == "cpu"]
+    threads, processes = (next(e for e in cpu if e["params"]["executor"] == name) for name in ("threads", "processes"))
+    sides = [{key: e["params"][key] for key in ("executor", "workers")} | {"python": ""} for e in (processes, threads)]
+    data["machine_info"]["bench_run"]["duels"] = [
+        {
+            "workload": "cpu",
+            "params": {},
+            "a": sides[0],
+            "b": sides[1],
+            "why": "leaders",
+            "times_a": [1.0, 1.1, 1.0, 0.9, 1.0, 1.05],
+            "times_b": [1.5, 1.6, 1.55, 1.4, 1.5, 1.6],
+            "ratio": 1.5,
+            "low": 1.45,
+            "high": 1.56,
+            "outcome": "a",
+            "pairs": 6,
+            "seconds": 3.0,
+            "margin": 0.05,
+            "redone": [],
+        }
+    ]
+    threads["extra_info"]["rounds_redone"] = [{"round": 2, "foreign_cores": 0.7, "waited_s": 1.2, "quiet": True}]
+    folder = report.write_report(save(data, tmp_path), tmp_path / "reports")
+    text = (folder / "index.md").read_text()
+    assert (folder / "duels.png").exists() and "![Duels: contested leaders head to head](duels.png)" in text
+    duels = text[text.index("## Duels") : text.index("## Figures")]
+    assert f"| cpu | processes w{sides[0]['workers']} | threads w{sides[1]['workers']} | leaders not told apart |" in (
+        duels
+    )
+    assert "| 1.500 [1.450-1.560] | 12 | A faster |" in duels
+    measuring = text[text.index("## How the cases were measured") :]
+    assert "; 1 round redone because other programs were busy while they ran; 0 cases kept loaded" in measuring
+    assert f"| cpu | threads | {threads['params']['workers']} |" in measuring

@@ -94,9 +94,22 @@ def test_update_to_3_gives_format_2_the_harness_interpreter_alone() -> None:
     assert older["machine_info"]["bench"]["migrated_from"] == 1  # the format it was saved in, not the last step's
 
 
+def test_update_to_4_says_no_round_was_redone_and_no_duel_held() -> None:
+    """Format 3 counted every round it measured and held no duels; its unstable reasons stay as judged then."""
+    old = migrations.update_to_3(format_2())
+    old["benchmarks"][0]["extra_info"]["unstable"] = ["rounds vary by 9% (CV over 5%)"]
+    new = migrations.update_to_4(old)
+    assert new["machine_info"]["bench_run"]["duels"] == []
+    assert all(b["extra_info"]["rounds_redone"] == [] == b["extra_info"]["loaded_rounds"] for b in new["benchmarks"])
+    assert new["benchmarks"][0]["extra_info"]["unstable"] == ["rounds vary by 9% (CV over 5%)"]
+    assert (new["machine_info"]["bench"]["format_version"], new["machine_info"]["bench"]["migrated_from"]) == (4, 2)
+    assert "duels" not in old["machine_info"]["bench_run"]  # a copy: the run given is left as it was
+
+
 def test_every_format_has_its_step_and_a_run_goes_through_each() -> None:
     assert set(migrations.STEPS) == set(range(2, FORMAT_VERSION + 1))
-    assert migrations.migrate(format_1(), 1) == migrations.update_to_3(migrations.update_to_2(format_1()))
+    steps = migrations.update_to_4(migrations.update_to_3(migrations.update_to_2(format_1())))
+    assert migrations.migrate(format_1(), 1) == steps
     current = copy.deepcopy(format_2())
     current["machine_info"]["bench"]["format_version"] = FORMAT_VERSION
     assert migrations.migrate(current, FORMAT_VERSION) is current  # nothing to do, nothing copied

@@ -59,7 +59,7 @@ def test_overlapping_intervals_make_no_winner() -> None:
     set_case(run, "threads", 2, speedup_rounds=around(1.88, 0.03), effective_cores=1.97)
     found = only_verdict(run)
     assert set(found.winners) == {"processes", "threads"}
-    assert "no clear winner between" in found.text and "their intervals overlap" in found.text
+    assert "no clear winner between" in found.text and "not told apart" in found.text
     assert "GIL" not in found.text
 
 
@@ -281,3 +281,113 @@ def test_latency_says_who_keeps_a_request_short_beside_busy_units() -> None:
         found.text
     )
     assert found.winners == ("processes",)
+
+
+# ---- issue 19: duels decide, a busy machine is said first, physics checks the statistics ------------------------
+
+
+def duel(a: tuple[str, int], b: tuple[str, int], found: tuple[float, float, float], outcome: str) -> dict[str, Any]:
+    """A duel record as the harness saves it: ``found`` = B's time over A's (above 1, A is faster), low, high."""
+    ratio, low, high = found
+    return {
+        "workload": "count",
+        "params": {},
+        "a": {"executor": a[0], "workers": a[1], "python": ""},
+        "b": {"executor": b[0], "workers": b[1], "python": ""},
+        "why": "leaders",
+        "times_a": [1.0] * 6,
+        "times_b": [ratio] * 6,
+        "ratio": ratio,
+        "low": low,
+        "high": high,
+        "outcome": outcome,
+        "pairs": 6,
+        "margin": 0.05,
+    }
+
+
+def tied_run() -> dict[str, Any]:
+    run = cpu_run(gil=False)
+    set_case(run, "threads", 2, speedup_rounds=around(1.88, 0.03), effective_cores=1.97)
+    return run
+
+
+def test_a_duel_tells_apart_what_the_intervals_could_not() -> None:
+    run = tied_run()
+    run["machine_info"]["bench_run"]["duels"] = [duel(("processes", 2), ("threads", 2), (1.08, 1.05, 1.11), "a")]
+    found = only_verdict(run)
+    assert found.winners == ("processes",)
+    assert "processes at 2 workers beat threads at 2 workers 1.08x (95% CI 1.05-1.11), decided in 12 alternating" in (
+        found.text
+    )
+    assert "no clear winner" not in found.text
+
+
+def test_a_duel_won_by_the_challenger_overturns_the_medians_order() -> None:
+    run = tied_run()
+    run["machine_info"]["bench_run"]["duels"] = [duel(("threads", 2), ("processes", 2), (1.06, 1.03, 1.09), "a")]
+    found = only_verdict(run)
+    assert found.winners == ("threads",) and found.text.startswith("threads, 1.88x at 2 workers")
+
+
+def test_equivalent_and_undecided_duels_are_said_as_such() -> None:
+    run = tied_run()
+    run["machine_info"]["bench_run"]["duels"] = [
+        duel(("processes", 2), ("threads", 2), (1.01, 0.98, 1.03), "equivalent")
+    ]
+    found = only_verdict(run)
+    assert set(found.winners) == {"processes", "threads"} and "equivalent at the top" in found.text
+    assert "within 5% of each other" in found.text
+    run["machine_info"]["bench_run"]["duels"] = [duel(("processes", 2), ("threads", 2), (1.02, 0.9, 1.2), "undecided")]
+    found = only_verdict(run)
+    assert "not told apart after 12 alternating rounds (1.02x, 95% CI 0.90-1.20): a tie is not shown either" in (
+        found.text
+    )
+
+
+def test_one_core_against_two_is_never_a_tie() -> None:
+    """Medians twice apart, intervals overlapping: on CPU-bound work 1 core and 2 cores cannot be tied."""
+    run = cpu_run()
+    set_case(run, "processes", 2, speedup_rounds=[1.3, 1.6, 2.0, 2.1, 2.2], effective_cores=1.9)
+    set_case(run, "asyncio", 2, speedup_rounds=[1.0, 1.05, 1.1, 1.2, 1.35], effective_cores=1.0)
+    found = only_verdict(run)
+    assert found.winners == ()
+    assert found.text.startswith("not decided between processes (2.00x at 2 workers) and asyncio (1.10x")
+    assert "that is the measurement's noise, not a tie" in found.text
+
+
+def test_a_speedup_beyond_its_cores_is_set_aside() -> None:
+    run = cpu_run()
+    set_case(run, "asyncio", 2, speedup_rounds=around(1.3), effective_cores=0.97)
+    found = only_verdict(run)
+    assert found.winners == ("processes",)
+    assert "Set aside: asyncio at 2 workers (1.30x on 0.97 cores): faster than its cores allow" in found.text
+
+
+def test_a_busy_machine_is_said_first_and_no_winner_is_called() -> None:
+    """The harness kept loaded rounds (still busy after its waits): the verdict must not crown anyone on them."""
+    run = cpu_run()
+    set_case(
+        run,
+        "processes",
+        2,
+        speedup_rounds=around(1.1, 0.1),
+        effective_cores=1.2,
+        foreign_cores_rounds=[0.8, 0.84, 0.0, 0.9, 0.82],
+        loaded_rounds=[0, 1, 3, 4],
+        rounds_redone=[{"round": i, "foreign_cores": 0.8, "waited_s": 5.0, "quiet": False} for i in range(4)],
+    )
+    found = only_verdict(run)
+    assert found.winners == ()
+    assert found.text.startswith("The machine was busy: other programs used 0.8 while processes at 2 workers ran")
+    assert "4 of their 5 counted rounds were loaded after 4 rounds redone" in found.text
+    assert "No winner is called on rounds that load distorted" in found.text
+    assert "no executor is clearly faster than sequential" not in found.text
+
+
+def test_redone_rounds_are_said_where_the_machine_then_was_quiet() -> None:
+    run = cpu_run()
+    set_case(run, "threads", 2, rounds_redone=[{"round": 3, "foreign_cores": 0.6, "waited_s": 1.0, "quiet": True}])
+    found = only_verdict(run)
+    assert found.winners == ("processes",)
+    assert "(1 round of 1 case redone: other programs were busy while they ran.)" in found.text

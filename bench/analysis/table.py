@@ -43,6 +43,7 @@ class Facts:
     workloads: dict[str, dict[str, Any]]
     executors: dict[str, dict[str, Any]]
     pythons: list[dict[str, Any]] = field(default_factory=list)  # the interpreters of a --python run, in order
+    duels: list[dict[str, Any]] = field(default_factory=list)  # the run's head-to-head duels (format 4)
 
     @classmethod
     def of(cls, run: dict[str, Any]) -> Facts:
@@ -52,6 +53,7 @@ class Facts:
             dict(bench_run.get("workloads") or {}),
             dict(bench_run.get("executors") or {}),
             list(bench_run.get("pythons") or []),
+            list(bench_run.get("duels") or []),
         )
 
     @classmethod
@@ -170,6 +172,13 @@ def _row(entry: dict[str, Any], facts: Facts) -> dict[str, Any]:
         "timeline": timeline if timeline.get("t_s") else None,
         "measures": extra.get("measures") or None,
         "not_measured": dict(extra.get("not_measured") or {}),
+        # Other programs' load (format 4): rounds redone for it, and rounds counted although loaded, with their load
+        "redone": len(extra.get("rounds_redone") or []),
+        "loaded_cores": [
+            float(extra["foreign_cores_rounds"][i])
+            for i in extra.get("loaded_rounds") or []
+            if i < len(extra.get("foreign_cores_rounds") or []) and extra["foreign_cores_rounds"][i] is not None
+        ],
     }
 
 
@@ -193,6 +202,8 @@ def _pool(group: pd.DataFrame) -> dict[str, Any]:
         timeline=max(timelines, key=lambda t: len(t["t_s"])) if timelines else None,
         measures=pool_measures([m for m in group["measures"] if m]),
         not_measured={kind: why for found in group["not_measured"] for kind, why in found.items()},
+        redone=int(group["redone"].sum()),
+        loaded_cores=[value for loads in group["loaded_cores"] for value in loads],
     )
     return pooled
 
@@ -223,7 +234,7 @@ def cases(run: dict[str, Any], facts: Facts | None = None) -> pd.DataFrame:
                 *KEY,
                 *NUMERIC,
                 *("passes", "unit", "data", "data_by_pass", "ratios_by_pass", "cores_by_pass", "unstable", "timeline"),
-                *("measures", "not_measured"),
+                *("measures", "not_measured", "redone", "loaded_cores"),
             ]
         )
     rows = pd.DataFrame(entries)

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from .. import results
+from ..harness import clock
 from ..harness import config as run_config
 from ..harness.calibrate import calibrate
 from ..harness.options import add_options
@@ -59,6 +60,7 @@ def pytest_args(known: argparse.Namespace) -> list[str]:
         "--benchmark-sort=name",
         "--benchmark-group-by=group",
         "--benchmark-columns=min,median,max,iqr,rounds",
+        f"--benchmark-timer={clock.TIMER}",  # the rounds the harness counted, replayed (bench.harness.clock)
         *passed,
     ]
 

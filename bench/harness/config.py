@@ -26,12 +26,18 @@ from ..results import load_run, resolve, sizes_of
 from ..worker.executors import defaults
 from . import interpreters, targets
 from .checks import check_executors, check_port_free, check_results_folder
+from .effort import Effort
 from .interpreters import Interpreter
 from .options import MIN_PROCESS_CAP, PROCESSES_PER_CORE, TARGET_ROUND_S, TARGET_ROUND_S_QUICK, chosen, default
 
 #: The RunConfig fields read from the options table as given, else as its defaults (``options.chosen``).
 TABLE_FIELDS = (
     "rounds",
+    "max_rounds",
+    "precision",
+    "load_limit",
+    "quiet_wait",
+    "duel_budget",
     "warmup",
     "warmup_seconds",
     "warmup_limit",
@@ -75,7 +81,13 @@ class RunConfig:
     values: Mapping[str, Mapping[str, Any]]  # workload -> parameter -> value
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # label -> inspection report
     setup: str | None = None
-    rounds: int = default("rounds")
+    rounds: int = default("rounds")  # at least; more until sharp (precision), at most max_rounds
+    max_rounds: int = default("max_rounds")
+    precision: float = default("precision")
+    load_limit: float = default("load_limit")  # 0: rounds are not checked for other programs' load
+    quiet_wait: float = default("quiet_wait")
+    duels: bool = True
+    duel_budget: float = default("duel_budget")
     warmup: int = default("warmup")
     warmup_seconds: float = default("warmup_seconds")
     warmup_limit: float = default("warmup_limit")  # ... and on until the rounds settle, at most this long
@@ -95,6 +107,11 @@ class RunConfig:
     explicit_sizes: Sequence[str] = field(default_factory=list)  # workloads whose size option was given
     calibrated: Mapping[str, int] = field(default_factory=dict)
     pythons: Sequence[Interpreter] = field(default_factory=list)  # --python: every case runs under each, interleaved
+
+    @property
+    def effort(self) -> Effort:
+        """Each case's rule for how many rounds count (a --rounds above the cap raises the cap with it)."""
+        return Effort(self.rounds, max(self.rounds, self.max_rounds), self.precision)
 
     def python(self, label: str) -> Interpreter | None:
         """The interpreter a case's label names; None for the harness's own (a run without --python)."""
@@ -185,6 +202,10 @@ def build(options: Mapping[str, Any]) -> RunConfig:
     found, names = _workloads(options, quick)
     values = resolve_values([name for name in names if name not in found], options, quick, base)
     values.update({name: {"tasks": int(_tasks(options, base, name))} for name in found})
+    if options.get("max_rounds") is not None and table["max_rounds"] < table["rounds"]:
+        raise UserError(
+            f"--max-rounds {table['max_rounds']} is under --rounds {table['rounds']}: give at least as many"
+        )
     if table["server_port"] and any(workload_class(name, found).needs_server for name in names):
         check_port_free(table["server_port"])
     return RunConfig(
@@ -199,6 +220,7 @@ def build(options: Mapping[str, Any]) -> RunConfig:
         quick=quick,
         sampling=not options.get("no_sampling"),
         pairing=not options.get("no_pairing"),
+        duels=not options.get("no_duels"),
         explicit_warmup_seconds=options.get("warmup_seconds") is not None,
         explicit_sizes=_explicit_sizes(options, names, found, values),
         pythons=_pythons(options, executors if explicit else None),

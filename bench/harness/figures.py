@@ -12,11 +12,11 @@ from typing import Any
 import workloads
 
 from .. import BASELINE
+from .effort import half_width
 from .matrix import Case
-from .rounds import Rounds
+from .rounds import Measured, Rounds
 
-CV_LIMIT = 0.05  # a case whose rounds (a paired case: whose paired ratios) vary more than this is marked unstable
-BACKGROUND_LIMIT_CORES = 0.10  # ... or whose machine had this much other load
+UNSTABLE_PRECISION = 0.10  # a case whose deciding figure is known to no better than +-10% is marked unstable
 
 
 def _cv(values: list[float]) -> float:
@@ -27,9 +27,10 @@ def _median_of(dicts: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(d[key] for d in dicts) for key in dicts[0]} if dicts else {}
 
 
-def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: int, data: list[float]) -> dict[str, Any]:
-    """extra_info fields computed from the rounds (the sampler's come separately)."""
-    messages = rounds.messages[-measured:]
+def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: Measured) -> dict[str, Any]:
+    """extra_info fields computed from the counted rounds (the sampler's come separately)."""
+    messages = [rounds.messages[i] for i in measured.kept]
+    data = [rounds.round_time(i) for i in measured.kept]
     median_s = statistics.median(data)
     amount = float(messages[-1]["amount"])
     figures: dict[str, Any] = {
@@ -40,7 +41,7 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
         "cv": _cv(data),
     }
     if rounds.paired:
-        base = rounds.baseline_s[-measured:]
+        base = [rounds.baseline_s[i] for i in measured.kept]
         ratios = [b / c for b, c in zip(base, data, strict=True)]
         figures.update(
             speedup=statistics.median(ratios),
@@ -58,7 +59,21 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: in
         figures.update(latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
     if facts.get("measures"):
         figures.update(inner_measures([m["extra"] for m in messages]))
+    figures.update(effort_figures(rounds, measured))
     return figures
+
+
+def effort_figures(rounds: Rounds, measured: Measured) -> dict[str, Any]:
+    """How measuring went: why it stopped, how sharp its figure got, and which rounds other programs' load cost."""
+    width = half_width(rounds.figures(measured.kept))
+    return {
+        "stopped": measured.stopped,
+        "precision": width,  # half-width of the 95% CI of the deciding figure's median, relative to it
+        "measuring_s": measured.seconds,
+        "rounds_redone": [redo.record() for redo in measured.redone],
+        "foreign_cores_rounds": [None if load is None else round(load, 3) for load in measured.foreign],
+        "loaded_rounds": [measured.kept.index(i) for i in measured.loaded],  # positions among the counted rounds
+    }
 
 
 def inner_measures(extras: list[dict[str, Any]]) -> dict[str, Any]:
@@ -90,29 +105,35 @@ def memory_per_unit(ready: dict[str, Any], sampled: dict[str, Any], units: int) 
 
 
 def unstable_reasons(extra: dict[str, Any]) -> list[str]:
-    """Why this case's figures deserve less trust; empty when none.
+    """Why this case's figures deserve less trust, each saying what it means for the result; empty when none.
 
-    A paired case is judged on its paired ratios, not on its round times: the machine's speed
-    phases move a round and its baseline together, and the speedup (a ratio) is what it reports.
-    Its times may vary (a slow phase) while every ratio agrees; warning about that on every
-    processes case taught users to ignore warnings.
+    Judged on what the verdict uses (DESIGN 13): the deciding figure's interval after the
+    case measured as long as it was allowed to (paired ratios for a paired case, whose round
+    times move with the machine's speed phases while every ratio agrees; round times for the
+    rest), the rounds other programs' load distorted although the harness redid what it could,
+    and the GIL's state. A warm-up that did not settle, or a spread of single rounds, is
+    recorded but no longer flagged: the interval of what was measured says what it cost. A
+    warning on a third of the cases taught people to ignore warnings.
     """
     reasons = []
-    if "ratio_cv" in extra:
-        if extra["ratio_cv"] > CV_LIMIT:
-            reasons.append(f"paired ratios vary by {extra['ratio_cv']:.0%} (CV over {CV_LIMIT:.0%})")
-    elif extra.get("cv", 0.0) > CV_LIMIT:
-        reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
+    counted = len(extra.get("foreign_cores_rounds") or []) or None
+    width = extra.get("precision")
+    if width is not None and width > UNSTABLE_PRECISION:
+        figure = "speedup" if "speedup_rounds" in extra else "round time"
+        after = f" after {counted} rounds" if counted else ""
+        reasons.append(
+            f"its {figure} is known only to +-{width:.0%}{after}: differences smaller than that are noise here"
+        )
+    loaded = [extra["foreign_cores_rounds"][i] for i in extra.get("loaded_rounds") or []]
+    if loaded:
+        reasons.append(
+            f"other programs used {statistics.median(loaded):.2f} cores during {len(loaded)} of its {counted} "
+            "counted rounds, and the machine stayed busy: its figures are distorted"
+        )
     if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
         reasons.append(
-            "the GIL came back on at run time (an extension module turned it on)"
+            "the GIL came back on at run time (an extension module turned it on): not a free-threaded result"
             if extra.get("gil_enabled")
             else "the GIL was off although PYTHON_GIL=1 asked for it"
-        )
-    if extra.get("warmup_settled") is False:
-        reasons.append(f"warm-up did not settle within {extra.get('warmup_s', 0.0):.0f} s (--warmup-limit)")
-    if (extra.get("background_cores") or 0.0) > BACKGROUND_LIMIT_CORES:
-        reasons.append(
-            f"other processes used {extra['background_cores']:.2f} cores (over {BACKGROUND_LIMIT_CORES:.2f})"
         )
     return reasons

@@ -24,8 +24,10 @@ from .parsing import (
     count,
     duration,
     executor_names,
+    fraction,
     int_list,
     name_list,
+    non_negative_float,
     port,
     positive_duration,
     positive_int,
@@ -43,6 +45,13 @@ FIRST_ROUND_TIMEOUT_S = 120.0  # --timeout: the first round of a case may take t
 TIMEOUT_PER_SLOWEST, MIN_TIMEOUT_S = 10, 10.0  # ... later ones so many times the slowest so far, at least this
 SETTLE_WINDOW = 3  # warm-up settles when the median of the last this many rounds ...
 SETTLE_TOLERANCE = 0.05  # ... is no more than 5% below that of the window before (figures.CV_LIMIT)
+PRECISION = 0.05  # a case's figure known to +-5% is enough (effort.py says why)
+LOAD_LIMIT_CORES = 0.2  # a round during which other programs used more cores than this is redone (load.py)
+QUIET_WINDOW_S = 0.5  # ... once the machine has been quiet for this long ...
+QUIET_WAIT_S = 5.0  # ... waiting at most this long each time ...
+REDO_SHARE = 1.0  # ... redoing at most this share of --rounds per case (then a loaded round counts, and says so)
+DUEL_MIN_PAIRS = 6  # a duel calls nothing before this many alternating pairs (benchstat: 4-6 samples a side)
+EQUIVALENCE = 0.05  # a duel whose A/B interval lies within +-5% calls the two equivalent
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,56 @@ OPTIONS = (
         str,
         "DIR",
     ),
-    Option("rounds", "measured rounds per case (default: {default})", positive_int, "N", default=5),
+    Option(
+        "rounds",
+        "measured rounds per case, at least; more until its figure is sharp (--precision), up to --max-rounds "
+        "(default: {default})",
+        positive_int,
+        "N",
+        default=4,
+    ),
+    Option(
+        "max-rounds",
+        "most measured rounds per case; equal to --rounds: exactly that many (default: {default})",
+        positive_int,
+        "N",
+        default=12,
+    ),
+    Option(
+        "precision",
+        "a case stops measuring once the 95%% interval of its median (paired ratio, else round time) is within "
+        f"this fraction of it on each side (default: {PRECISION * 100:g}%%)",
+        fraction,
+        "FRACTION",
+        default=PRECISION,
+    ),
+    Option(
+        "load-limit",
+        "a round during which other programs used more than this many cores is not counted: the harness waits "
+        "(up to --quiet-wait) for the machine to quiet down and runs it again; 0: no such check "
+        f"(default: {LOAD_LIMIT_CORES:g})",
+        non_negative_float,
+        "CORES",
+        default=LOAD_LIMIT_CORES,
+    ),
+    Option(
+        "quiet-wait",
+        f"... waiting at most this long each time for {shown(QUIET_WINDOW_S)} without such load; at most as "
+        "many rounds of a case as --rounds are redone, then a loaded round counts, and the verdict says so "
+        "(default: {default})",
+        duration,
+        "DURATION",
+        default=QUIET_WAIT_S,
+    ),
+    Option(
+        "duel-budget",
+        "where a workload's leaders are not told apart, they are measured head to head, rounds alternating, "
+        "for at most this long (warm-up not counted) (default: {default})",
+        positive_duration,
+        "DURATION",
+        default=20.0,
+    ),
+    Option("no-duels", "do not measure contested leaders head to head (verdicts may then say 'not told apart')"),
     Option("warmup", "warm-up rounds per case, not measured (default: {default})", count, "N", default=1),
     Option(
         "warmup-seconds",

@@ -37,6 +37,29 @@ def positive_duration(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """A number of 0 or more, like 0.2 (cores)."""
+    try:
+        value = float(str(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of 0 or more")
+    return value
+
+
+def fraction(text: str) -> float:
+    """A fraction above 0 and under 1: "5%" or "0.05"."""
+    raw = str(text).strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction like 5% or 0.05") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0 and under 1, like 5% or 0.05")
+    return value
+
+
 def _whole(text: str) -> int:
     try:
         return int(str(text).replace("_", ""))

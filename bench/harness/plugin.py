@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from . import matrix
+from . import arena, matrix
 from .config import RunConfig
 from .run import Run
 
@@ -38,6 +38,9 @@ class BenchPlugin:
         if "case" in metafunc.fixturenames:
             cases = matrix.build(self.config)
             metafunc.parametrize("case", cases, ids=[case.id for case in cases])
+        if "duel" in metafunc.fixturenames:
+            held = arena.groups(self.config)
+            metafunc.parametrize("duel", held, ids=[group.id for group in held])
 
     @pytest.fixture
     def bench_run(self, request: pytest.FixtureRequest) -> Run:

@@ -1,13 +1,19 @@
-"""The rounds of one case as ``benchmark.pedantic`` sees them: timed target, untimed setup and teardown.
+"""The rounds of one case: its warm-up, then the measured rounds that count, each timed by the harness.
 
-For paired workloads, pedantic's untimed ``setup`` or ``teardown`` has the same
-worker run one round of the workload sequentially (``baseline``), alternately
-just before and just after, so every measured round has a baseline round right
-beside it, in the same process, and speedups are ratios paired in time
-(DESIGN decision 7).
+For paired workloads the same worker runs one round of the workload sequentially
+(``baseline``), alternately just before and just after each round (B C C B B C
+...), so every measured round has a baseline round right beside it, in the same
+process, and speedups are ratios paired in time (DESIGN decision 7).
 
 Warm-up ends in a steady state, not after a fixed time (DESIGN decision 11):
 untimed rounds, with their baselines, go on until the last few have settled.
+
+Measuring then goes on until the case's figure is sharp enough (``effort``), and
+a round that other programs' load distorted is not counted but run again once
+the machine is quiet (``load``). Which rounds count is the harness's decision,
+so the harness times them (perf_counter around the round, as pytest-benchmark's
+runner would) and hands the counted ones to pytest-benchmark afterwards
+(``clock``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,15 @@ from typing import Any, NamedTuple
 
 from .child import Child
 from .client import CaseFailed, run_round
-from .options import FIRST_ROUND_TIMEOUT_S, MIN_TIMEOUT_S, SETTLE_TOLERANCE, SETTLE_WINDOW, TIMEOUT_PER_SLOWEST
+from .effort import Effort, stop_reason
+from .load import Guard, Reader, Redo, loaded, redo_budget, wait_quiet
+from .options import (
+    FIRST_ROUND_TIMEOUT_S,
+    MIN_TIMEOUT_S,
+    SETTLE_TOLERANCE,
+    SETTLE_WINDOW,
+    TIMEOUT_PER_SLOWEST,
+)
 
 
 def settled(values: Sequence[float], two_sided: bool = False) -> bool:
@@ -64,8 +78,19 @@ class Warmup(NamedTuple):
     settled: bool | None  # None: not judged (no settling asked for, or rounds too long to judge within the limit)
 
 
+class Measured(NamedTuple):
+    """What measuring a case did: the rounds that count, those redone, and why it stopped."""
+
+    kept: list[int]  # indexes of the counted rounds among all the case's rounds (``Rounds.windows``)
+    redone: list[Redo]  # rounds not counted: other programs' load distorted them
+    foreign: list[float | None]  # other programs' cores during each counted round (with its baseline)
+    loaded: list[int]  # counted rounds over the load limit, kept once the redo budget was spent
+    stopped: str  # effort.SHARP, CAP or EXACT
+    seconds: float
+
+
 class Rounds:
-    """The timed target and the untimed setup and teardown handed to ``benchmark.pedantic`` for one case."""
+    """One case's rounds: run, timed and kept by the harness (and each paired with its baseline round)."""
 
     def __init__(
         self, child: Child, paired: bool, timeout: float | None, mark: Callable[[], None] = lambda: None
@@ -95,7 +120,7 @@ class Rounds:
         self.baseline_s.append(time.perf_counter() - started)
 
     def before(self) -> None:
-        """pedantic's setup (untimed): on even rounds, the paired baseline round just before this one.
+        """Before a round (untimed): on even rounds, the paired baseline round just before this one.
 
         Baselines go before even rounds and after odd ones (B C C B B C ...), so a steady
         drift of the machine's speed favours neither the baseline nor the case.
@@ -106,7 +131,7 @@ class Rounds:
             self.mark()
 
     def after(self) -> None:
-        """pedantic's teardown (untimed): on odd rounds, the paired baseline round just after this one."""
+        """After a round (untimed): on odd rounds, the paired baseline round just after this one."""
         self.mark()
         if self.paired and len(self.windows) % 2 == 0:  # the round just run was odd
             self._baseline_round()
@@ -149,8 +174,52 @@ class Rounds:
             self.after()
             done += 1
 
+    def round_time(self, index: int) -> float:
+        start, end = self.windows[index]
+        return end - start
+
+    def figures(self, kept: list[int]) -> list[float]:
+        """The deciding figure of each counted round: its paired ratio (baseline / round), else its time."""
+        if self.paired:
+            return [self.baseline_s[i] / self.round_time(i) for i in kept if self.round_time(i) > 0]
+        return [self.round_time(i) for i in kept]
+
+    def measure(self, effort: Effort, read: Reader | None = None, guard: Guard | None = None) -> Measured:
+        """Rounds until ``effort`` says stop; one whose unit (round and baseline) other programs loaded is redone.
+
+        ``read`` gives other programs' cores over a window (None: not sampled, nothing redone). Redone
+        rounds are bounded (``load.redo_budget``), and so is each wait for quiet; past the budget a loaded
+        round counts, and is listed as such, so the verdict can say how the machine's load bent it.
+        """
+        guard = guard or Guard()
+        started = time.perf_counter()
+        kept: list[int] = []
+        redone: list[Redo] = []
+        foreign: list[float | None] = []
+        over: list[int] = []
+        budget = redo_budget(effort.floor)
+        while True:
+            index, unit_start = len(self.windows), time.perf_counter()
+            self.before()
+            self.run()
+            self.after()
+            unit_end = time.perf_counter()
+            load = read(unit_start, unit_end) if read is not None else None
+            if read is not None and loaded(load, guard.cores, unit_end - unit_start, guard.limit):
+                assert load is not None
+                if len(redone) < budget:
+                    waited, quiet = wait_quiet(read, guard)
+                    redone.append(Redo(index, load, waited, quiet))
+                    continue
+                over.append(index)
+            kept.append(index)
+            foreign.append(load)
+            reason = stop_reason(self.figures(kept), effort)
+            if reason is not None:
+                return Measured(kept, redone, foreign, over, reason, time.perf_counter() - started)
+
     def run(self) -> None:
-        """pedantic's target: one round, timed by pytest-benchmark."""
+        """One round of the case, timed from here (the harness decides later whether it counts)."""
         started = time.perf_counter()
         try:
             message = run_round(self.child, self.timeout())

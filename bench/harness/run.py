@@ -1,8 +1,9 @@
 """One run of the matrix: its cases measured one by one, the server, the journal, the saved file.
 
 ``Run.measure`` is what each pytest-benchmark test calls. It starts the case's
-worker, lets ``benchmark.pedantic`` time rounds (``Rounds``), and turns what
-came back into the case's figures. A failed case becomes a journal entry, never
+worker, measures its rounds (``Rounds``: warm-up, then rounds until its figure is
+sharp, each loaded one redone), hands the counted ones to pytest-benchmark
+(``clock``), and turns what came back into the case's figures. A failed case becomes a journal entry, never
 a lost run: the journal is flushed after every case, so an interrupted or
 killed run keeps what it finished (``results.salvage`` turns a dead run's
 journal into a partial run).
@@ -13,9 +14,11 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from pytest_benchmark import __version__ as pytest_benchmark_version
@@ -25,15 +28,29 @@ from .. import machine
 from ..errors import UserError
 from ..results import Journal, assemble, next_run_path, storage_root, write_json_atomic
 from ..worker.executors import info
+from . import clock
+from .arena import Arena, Group
 from .child import Child
 from .client import CaseFailed, start_worker
 from .config import RunConfig
 from .figures import case_figures, memory_per_unit, unstable_reasons
 from .interpreters import Interpreter, expects_gil
+from .load import Guard
 from .matrix import Case
 from .rounds import Rounds, Warmup
 from .sampler import Sampler, summarize
 from .server_handle import ServerHandle
+
+
+class Started(NamedTuple):
+    """A case's worker, ready: its process, what it said when ready, how long it took, its sampler."""
+
+    case: Case
+    child: Child
+    ready: dict[str, Any]
+    boot_s: float
+    sampler: Sampler | None
+    python: Interpreter | None
 
 
 def gil_state(ready: dict[str, Any], messages: list[dict[str, Any]], python: Interpreter | None) -> dict[str, Any]:
@@ -75,11 +92,14 @@ class Run:
         self.storage = storage_root(Path(config.results), machine.gil_label()) / get_machine_id()
         self.journal = Journal(self.storage / f".journal-{os.getpid()}.jsonl", self.header)
         self.facts = config.workload_facts()
+        self.guard = Guard(config.load_limit, machine.usable_cores(), config.quiet_wait)
         self.server: ServerHandle | None = None
         self.saved: Path | None = None
         self.benchmarks: list[dict[str, Any]] = []
         self.failed: list[dict[str, Any]] = []
         self.skipped: list[dict[str, Any]] = []
+        self.cases: dict[str, Case] = {}  # every case measured, by id: a duel starts its workers again
+        self.duels: list[dict[str, Any]] = []
 
     def header(self) -> dict[str, Any]:
         """Everything of the run file but its cases: written first in the journal, so a killed run can be saved."""
@@ -109,55 +129,74 @@ class Run:
                 raise CaseFailed("ServerError", str(exc)) from None
         return self.server.url
 
+    @contextmanager
+    def worker(self, case: Case, paired: bool, sampled: bool = True) -> Iterator[Started]:
+        """``case``'s worker, ready, with its sampler running (if ``sampled``); both stopped on leaving."""
+        needs_server = self.facts[case.workload]["needs_server"]
+        context = {"url": self.server_url()} if needs_server else {}
+        python = self.config.python(case.python)
+        boot = time.perf_counter()
+        target = self.config.targets.get(case.workload)
+        child, ready = start_worker(case, context, baseline=paired, target=target, python=python)
+        sampler: Sampler | None = None
+        try:
+            boot_s = time.perf_counter() - boot
+            if sampled and self.config.sampling:
+                sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
+                sampler.start()
+            yield Started(case, child, ready, boot_s, sampler, python)
+        finally:
+            if sampler is not None:
+                sampler.stop()  # idempotent: a second stop only adds a tick
+            child.stop()
+
     def measure(self, case: Case, benchmark: Any) -> None:
-        """Run ``case`` under ``benchmark.pedantic`` and journal what came of it."""
+        """Measure ``case``, hand its counted rounds to pytest-benchmark, and journal what came of it."""
         if case.skip:
             self._skip(case, case.skip)
         benchmark.group = case.workload
         benchmark.params = case.params
-        facts = self.facts[case.workload]
-        child: Child | None = None
-        sampler: Sampler | None = None
+        self.cases[case.id] = case
         try:
-            context = {"url": self.server_url()} if facts["needs_server"] else {}
-            boot = time.perf_counter()
-            paired = case.paired and self.config.pairing
-            target = self.config.targets.get(case.workload)
-            python = self.config.python(case.python)
-            child, ready = start_worker(case, context, baseline=paired, target=target, python=python)
-            boot_s = time.perf_counter() - boot
-            if self.config.sampling:
-                sampler = Sampler(self.config.interval, child.tree, self.server.pid if self.server else None)
-                sampler.start()
-            rounds = Rounds(child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
-            warmup_s = self.config.warmup_seconds_for(case.workload)
-            warmed = rounds.warm_up(self.config.warmup, warmup_s, self.config.warmup_limit)
-            if self.server is not None and facts["needs_server"]:
-                self.server.stats(reset=True)  # count the measured rounds only
-            benchmark.pedantic(
-                rounds.run, setup=rounds.before, teardown=rounds.after, rounds=self.config.rounds, warmup_rounds=0
-            )
-            ticks = sampler.stop() if sampler else []
-            extra = case_figures(case, facts, rounds, self.config.rounds, list(benchmark.stats.stats.data))
-            extra.update(_worker_figures(ready, boot_s, warmed))
-            extra.update(self._resources(case, ready, sampler, summarize(ticks, rounds.windows[-self.config.rounds :])))
-            extra.update(gil_state(ready, rounds.messages, python))
-            extra["unstable"] = unstable_reasons(extra)
-            benchmark.extra_info.update(extra)
+            with self.worker(case, case.paired and self.config.pairing) as started:
+                benchmark.extra_info.update(self._measured(started, benchmark))
         except CaseFailed as exc:
             self._record_failure(case, exc.kind, str(exc), exc.traceback)
             pytest.fail(f"{case.id}: {exc.kind}: {exc}", pytrace=False)
         except Exception as exc:  # a harness-side error is this case's failure too, never the run's end
             self._record_failure(case, type(exc).__name__, str(exc), traceback.format_exc())
             pytest.fail(f"{case.id}: {type(exc).__name__}: {exc}", pytrace=False)
-        finally:
-            if sampler is not None:
-                sampler.stop()  # idempotent: a second stop only adds a tick
-            if child is not None:
-                child.stop()
         entry = benchmark.stats.as_dict(include_data=True)
         self.benchmarks.append(entry)
         self.journal.append({"kind": "benchmark", "entry": entry})
+
+    def _measured(self, started: Started, benchmark: Any) -> dict[str, Any]:
+        """Warm up, measure until sharp (redoing loaded rounds), record, and return the case's figures."""
+        case, sampler, facts = started.case, started.sampler, self.facts[started.case.workload]
+        paired = case.paired and self.config.pairing
+        rounds = Rounds(started.child, paired, self.config.timeout, sampler.mark if sampler else lambda: None)
+        warmup_s = self.config.warmup_seconds_for(case.workload)
+        warmed = rounds.warm_up(self.config.warmup, warmup_s, self.config.warmup_limit)
+        if self.server is not None and facts["needs_server"]:
+            self.server.stats(reset=True)  # count the measured rounds only
+        read = sampler.foreign if sampler is not None and self.config.load_limit > 0 else None
+        measured = rounds.measure(self.config.effort, read, self.guard)
+        clock.record(benchmark, [rounds.round_time(i) for i in measured.kept])
+        ticks = sampler.stop() if sampler else []
+        extra = case_figures(case, facts, rounds, measured)
+        extra.update(_worker_figures(started.ready, started.boot_s, warmed))
+        sampled = summarize(ticks, [rounds.windows[i] for i in measured.kept])
+        extra.update(self._resources(case, started.ready, sampler, sampled))
+        extra.update(gil_state(started.ready, rounds.messages, started.python))
+        extra["unstable"] = unstable_reasons(extra)
+        return extra
+
+    def duel(self, group: Group) -> None:
+        """Hold the duels that ``group``'s finished cases call for (none when their leader is told apart)."""
+        try:
+            Arena(self).hold(group)
+        except CaseFailed as exc:
+            pytest.fail(f"{group.id}: {exc.kind}: {exc}", pytrace=False)
 
     def _skip(self, case: Case, reason: str) -> None:
         """Record a skipped case (journalled: a salvaged run keeps its reasons too), then skip it."""

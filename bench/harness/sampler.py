@@ -156,6 +156,21 @@ class Sampler:
         """The sampler's CPU use so far, in cores (0.01 = 1% of one core)."""
         return self.cpu_s / max(1e-9, time.perf_counter() - self.started_at)
 
+    def foreign(self, start: float, end: float) -> float | None:
+        """Other programs' cores over ``start``-``end`` (the sampler's clock), or None with too few ticks.
+
+        Sampled afresh when ``end`` is past the last tick, so a wait for quiet reads the present.
+        """
+        with self._lock:
+            last = self.ticks[-1].t if self.ticks else None
+        if last is None or end > last:
+            self.sample()
+        with self._lock:
+            ticks = list(self.ticks)
+        if len(ticks) < 2 or end <= start:
+            return None
+        return foreign_cores(ticks, [(start, end)])
+
     def stop(self) -> list[Tick]:
         """Stop sampling (once; later calls only return the ticks)."""
         if not self._stop.is_set():
@@ -177,6 +192,17 @@ def summarize(ticks: list[Tick], windows: list[tuple[float, float]], timeline_ro
 def _over(t: Any, series: Any, windows: list[tuple[float, float]]) -> float:
     """How much a cumulative ``series`` (at times ``t``) grew inside the windows."""
     return float(sum(np.interp(end, t, series) - np.interp(start, t, series) for start, end in windows))
+
+
+def foreign_cores(ticks: list[Tick], windows: list[tuple[float, float]]) -> float:
+    """Busy time of every core that is neither the worker tree, the server nor the harness, per second of windows."""
+    t = np.array([tick.t for tick in ticks])
+    wall = sum(end - start for start, end in windows)
+    machine = _over(t, [sum(tick.core_busy) for tick in ticks], windows)
+    ours = sum(
+        _over(t, [getattr(tick, name) for tick in ticks], windows) for name in ("tree_cpu", "server_cpu", "harness_cpu")
+    )
+    return min(float(len(ticks[0].core_busy)), max(0.0, machine - ours) / wall)
 
 
 def window_figures(ticks: list[Tick], windows: list[tuple[float, float]]) -> dict[str, Any]:
@@ -204,11 +230,7 @@ def window_figures(ticks: list[Tick], windows: list[tuple[float, float]]) -> dic
         "harness_cores": harness_cpu / wall,
         # Busy time that is neither the worker tree, the server nor the harness: other load.
         # The kernel counts in 10 ms ticks, so under MIN_WALL_S of rounds it cannot be told.
-        "background_cores": (
-            min(float(len(machine_busy)), max(0.0, sum(machine_busy) - tree_cpu - server_cpu - harness_cpu) / wall)
-            if wall >= MIN_WALL_S
-            else None
-        ),
+        "background_cores": foreign_cores(ticks, windows) if wall >= MIN_WALL_S else None,
         "ctx_switches_per_s": switches / wall,
     }
 

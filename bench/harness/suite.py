@@ -1,4 +1,4 @@
-"""The matrix as a pytest-benchmark suite: one test per case, parametrized by ``BenchPlugin``.
+"""The matrix as a pytest-benchmark suite: one test per case, then one per duel group, parametrized by ``BenchPlugin``.
 
 Run through ``python -m bench run``, which builds the run's configuration and loads the plugin.
 """
@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.harness.arena import Group
 from bench.harness.matrix import Case
 from bench.harness.run import Run
 
 
 def test_case(case: Case, benchmark: Any, bench_run: Run) -> None:
     bench_run.measure(case, benchmark)
+
+
+def test_duel(duel: Group, bench_run: Run) -> None:
+    """Collected after every case (pytest runs tests in the order defined): the duels read the finished cases."""
+    bench_run.duel(duel)

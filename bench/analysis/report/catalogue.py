@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ...vocabulary import AGAINST_IDEAL, BY_WORKERS, COSTS, SCALING, THROUGHPUT
+from ..figures.duels import duels_figure
 from ..figures.heatmap import cpu_per_core_figure
 from ..figures.measured import by_workers_figure, costs_figure
 from ..figures.timed import against_ideal_figure, effective_cores_figure, scaling_figure, throughput_figure
@@ -25,6 +26,7 @@ from ..table import Facts
 from ..verdict import Verdict
 
 VERDICT_FIGURE = "verdict"  # drawn inside the verdict section of the page, not among the other figures
+DUELS_FIGURE = "duels"  # drawn inside the duels section
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,19 @@ def specs(frame: pd.DataFrame, facts: Facts, verdicts: list[Verdict] | None = No
     found += [_cpu_per_core(frame, facts, name) for name in names if facts.workload(name)["heatmap"]]
     found.append(_effective_cores(frame, facts))
     found += [spec for name in names if (spec := _workload(frame, facts, name)) is not None]
+    if facts.duels:
+        found.append(_duels(facts))
     return found
+
+
+def _duels(facts: Facts) -> Spec:
+    return Spec(
+        DUELS_FIGURE,
+        "Duels: contested leaders head to head",
+        "Each row one duel: a dot per pair of alternating rounds, the median's interval, the band of equivalence.",
+        lambda: duels_figure(facts),
+        "no duel held two or more pairs of rounds",
+    )
 
 
 def _verdict(verdicts: list[Verdict], facts: Facts, note: str) -> Spec:

@@ -12,7 +12,8 @@ from .. import side_by_side
 from ..table import Facts
 from ..verdict import Verdict, confidence_note, verdicts
 from ..wording import speedup_basis
-from .catalogue import VERDICT_FIGURE, Spec
+from .catalogue import DUELS_FIGURE, VERDICT_FIGURE, Spec
+from .measuring import duels_section, measuring_section
 from .run_facts import machine_section, problems_section
 from .tables import headline_section, measures_section, memory_section, startup_section
 
@@ -25,7 +26,7 @@ def figures_section(shown: list[tuple[Spec, bool]], frame: pd.DataFrame, facts: 
     ]
     lines = ["## Figures", "", f"Speedups: {'; '.join(bases) or 'none'}.", ""]
     for spec, written in shown:
-        if spec.name == VERDICT_FIGURE:
+        if spec.name in (VERDICT_FIGURE, DUELS_FIGURE):
             continue
         lines += [f"### {spec.heading}", "", spec.note, ""]
         lines += [f"![{spec.heading}]({spec.name}.png)" if written else f"Not written: {spec.absent}.", ""]
@@ -78,11 +79,12 @@ def index_markdown(
         *_at_a_glance(run, frame),
     ]
     lines += verdict_section(found, confidence_note(frame), shown)
+    lines += duels_section(facts, shown)
     if interpreters:  # a --python run: the figures and tables below are the first interpreter's
         first = side_by_side.labels(facts)[0]
         lines += [f"Several interpreters ran side by side: the figures and tables below are {first}'s.", ""]
     lines += figures_section(shown, frame, facts) + headline_section(frame, passes, facts)
     lines += measures_section(frame, facts) + memory_section(frame) + startup_section(frame)
     lines += interpreters or []
-    lines += problems_section(run, frame) + machine_section(run)
+    lines += measuring_section(frame) + problems_section(run, frame) + machine_section(run)
     return "\n".join(lines)

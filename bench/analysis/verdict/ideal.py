@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import busy
 from .aspects import aspects
+from .contest import settle
 from .generic import generic
 from .model import RATIO, Best, Estimate, Group, Verdict, cores_of, estimate_of
 from .phrases import SHOWN_OTHERS, joined, times
@@ -45,7 +47,8 @@ def against_ideal(group: Group) -> Verdict:
         (b.executor, rows[(rows["executor"] == b.executor) & (rows["workers"] == top_level)].iloc[0]) for b in best
     ]
     text += aspects(group, chosen, None, at=top_level)
-    text.append(trust(group, [b for b in best if b.executor in winners] or best[:1]))
+    deciding = [b for b in best if b.executor in winners] or best[:1]
+    text += [busy.redone_note(group), trust(group, deciding, said_busy=bool(busy.sentence(group)))]
     return group.verdict(
         text,
         measure=f"measured / ideal time at concurrency {top_level} {RATIO}",
@@ -65,15 +68,29 @@ def _level(group: Group, rows: pd.DataFrame, level: int, first: bool) -> tuple[l
     if not best:
         return [], [], []
     ranked = sorted(best, key=lambda b: b.estimate.value)
-    lead = ranked[0]
-    tied = [b for b in ranked[1:] if b.estimate.overlaps(lead.estimate)]
     ideal = float(here["ideal_s"].median())
     at = f"at concurrency {level}" if first else f"At {level}"
-    if tied:
-        listed = joined([f"{b.executor} {times(b)}" for b in [lead, *tied]])
-        sentence = f"{at}, no clear winner between {listed} of the ideal {ideal:.3g} s."
-        return [sentence], best, [lead.executor, *(b.executor for b in tied)]
-    behind = ranked[1 : 1 + SHOWN_OTHERS]
+    distorted = busy.sentence(group) if first else ""
+    if distorted:
+        lead = ranked[0]
+        return (
+            [
+                distorted,
+                f"No winner is called on rounds that load distorted: as measured {at}, {lead.executor} came closest "
+                f"to the ideal {ideal:.3g} s, {times(lead)} ({lead.estimate.interval()}).",
+            ],
+            best,
+            [],
+        )
+    contest = settle(group, ranked)
+    lead = contest.top
+    if contest.open or contest.equivalent:
+        level_with = [lead, *contest.open, *contest.equivalent]
+        listed = joined([f"{b.executor} {times(b)}" for b in level_with])
+        told = "equivalent" if not contest.open else "not told apart"
+        sentence = f"{at}, no clear winner between {listed} of the ideal {ideal:.3g} s: {told}."
+        return [sentence, *contest.said], best, [b.executor for b in level_with]
+    behind = [b for b in ranked if b is not lead][:SHOWN_OTHERS]
     after = f", ahead of {joined([f'{b.executor} {times(b)}' for b in behind])}" if behind else ""
     if first:
         sentence = (
@@ -82,4 +99,4 @@ def _level(group: Group, rows: pd.DataFrame, level: int, first: bool) -> tuple[l
         )
     else:
         sentence = f"{at}, {lead.executor} leads with {times(lead)} of the ideal {ideal:.3g} s{after}."
-    return [sentence], best, [lead.executor]
+    return [sentence, *contest.said], best, [lead.executor]

@@ -53,7 +53,14 @@ def verdicts(run: dict[str, Any], frame: pd.DataFrame | None = None, facts: Fact
             if same["params"].nunique() > 1:
                 label += f" ({given['params']})"
             label += "".join(f", {key} {given[key]}" for key in keys[2:] if frame[key].nunique() > 1)
-            group = Group(workload, label, rows, facts, _failed_of(failed, workload, str(given["params"])))
+            group = Group(
+                workload,
+                label,
+                rows,
+                facts,
+                _failed_of(failed, workload, str(given["params"])),
+                str(given.get("python") or ""),
+            )
             found.append(JUDGES.get(str(group.about["judged_by"]), generic)(group))
     for workload in facts.workloads:
         if workload not in judged:

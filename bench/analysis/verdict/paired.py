@@ -3,8 +3,10 @@
 Each speedup is the median of per-round ratios, each round measured right
 beside a sequential round in the same process (DESIGN decision 7); a ratio of
 medians measured at different times stands in where no pairs were saved, and
-the verdict says it is less sure. Issue 19's duels between leading cases
-settle what this judge can only call a tie.
+the verdict says it is less sure. Leaders whose intervals overlap are settled by
+the run's duels (``contest``); a case faster than its cores allow is set aside
+(``physics``); a leader whose rounds other programs' load distorted is named,
+and no winner is called (``busy``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import pandas as pd
 
 from ... import BASELINE, stats
 from ...vocabulary import THREAD
+from . import busy, duels, physics
 from .aspects import aspects
+from .contest import Contest, settle
 from .model import RATIO, Best, Estimate, Group, Verdict, cores_of
 from .phrases import joined, times
 from .trust import trust
@@ -44,15 +48,12 @@ def speedup_estimate(row: pd.Series, base: pd.Series | None) -> tuple[Estimate |
     return None, False
 
 
-def paired(group: Group) -> Verdict:
-    """Judged by the paired speedup against sequential: the best of each executor, its cores, what held it back."""
-    rows = group.rows
-    base_rows = rows[rows["executor"] == BASELINE]
-    base = base_rows.iloc[0] if not base_rows.empty else None
+def _bests(group: Group, base: pd.Series | None) -> tuple[list[Best], dict[str, pd.Series], bool]:
+    """Each executor's best case by its speedup, the rows behind them, and whether any speedup is unpaired."""
     found: list[Best] = []
     chosen: dict[str, pd.Series] = {}
     unpaired = False
-    for executor, by in group.by_executor(rows[rows["executor"] != BASELINE]):
+    for executor, by in group.by_executor(group.rows[group.rows["executor"] != BASELINE]):
         estimates = [(row, *speedup_estimate(row, base)) for _, row in by.iterrows()]
         usable = [(row, estimate, pair) for row, estimate, pair in estimates if estimate is not None]
         if not usable:
@@ -61,48 +62,99 @@ def paired(group: Group) -> Verdict:
         unpaired = unpaired or not pair
         found.append(Best(executor, int(row["workers"]), estimate, cores_of(row["effective_cores"])))
         chosen[executor] = row
+    return found, chosen, unpaired
+
+
+def paired(group: Group) -> Verdict:
+    """Judged by the paired speedup against sequential: the best of each executor, its cores, what held it back."""
+    base_rows = group.rows[group.rows["executor"] == BASELINE]
+    base = base_rows.iloc[0] if not base_rows.empty else None
+    found, chosen, unpaired = _bests(group, base)
     if not found:
         missing = "only sequential finished" if base is not None else "no case has a speedup against sequential"
         return group.verdict([f"nothing to compare: {missing}.", trust(group, [])])
-    ranked = sorted(found, key=lambda best: -best.estimate.value)
+    sequential = Best(
+        BASELINE, 1, Estimate(1.0, 1.0, 1.0), cores_of(base["effective_cores"]) if base is not None else None, True
+    )
+    beyond = [best for best in found if physics.beyond_cores(group, best)]
+    ranked = sorted([b for b in found if b not in beyond] or found, key=lambda best: -best.estimate.value)
     top = ranked[0]
-    tied = [best for best in ranked[1:] if best.estimate.overlaps(top.estimate)]
-    text, winners = _paired_head(top, tied)
+    contenders = [top, *(b for b in ranked[1:] if b.estimate.overlaps(top.estimate))]
+    distorted = busy.sentence(group)
+    if distorted:
+        text: list[str] = [distorted, *_as_measured(top)]
+        winners: list[str] = []
+    else:
+        text, winners = _paired_head(group, settle(group, ranked), sequential)
     one_core = group.facts.usable_cores <= 1 and bool(group.about["core_bound"])
     if one_core:
         text.append("This machine has one usable core: CPU parallelism could not be shown.")
     text += _others(group, ranked, {top.executor, *winners}, one_core)
+    text.append(physics.beyond_sentence(beyond))
     if unpaired:
         text.append("(Speedups are ratios of medians measured at different times, not paired: less sure.)")
-    text += aspects(group, [(top.executor, chosen[top.executor])], base)
-    text.append(trust(group, [top, *tied]))
-    sequential = Best(
-        BASELINE, 1, Estimate(1.0, 1.0, 1.0), cores_of(base["effective_cores"]) if base is not None else None, True
-    )
+    lead = next((b for b in ranked if b.executor in winners), top)
+    text += aspects(group, [(lead.executor, chosen[lead.executor])], base)
+    text += [busy.redone_note(group), trust(group, [lead, *contenders[1:]], said_busy=bool(distorted))]
     return group.verdict(
         text, measure=f"speedup against sequential {RATIO}", best=(sequential, *found), winners=tuple(winners)
     )
 
 
-def _paired_head(top: Best, tied: list[Best]) -> tuple[list[str], list[str]]:
-    """The first sentence (who wins, by how much, on how many cores) and the winners it names."""
-    if top.estimate.high < 1:
+def _as_measured(top: Best) -> list[str]:
+    return [
+        f"No winner is called on rounds that load distorted: as measured, the best was {top.executor} at "
+        f"{top.where}, {times(top)} ({top.estimate.interval()})."
+    ]
+
+
+def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list[str], list[str]] | None:
+    """The head when the leader's interval includes 1x: the duel with sequential decides, else "not clearly"."""
+    duel = duels.between(group, top, sequential)
+    if duel is not None and duel.outcome == duels.A_WINS:
+        return None  # the duel shows it faster than sequential: the usual head, with the duel quoted
+    if duel is None and top.estimate.high < 1:
         return [f"sequential is fastest: no executor beats it; the best, {top.executor}, reaches {times(top)}."], [
             BASELINE
         ]
-    if top.estimate.low <= 1:
+    if duel is None:
         return [
             f"no executor is clearly faster than sequential: the best, {top.executor} at {top.where}, "
             f"{times(top)} ({top.estimate.interval()}): its interval includes 1x."
         ], []
+    if duel.outcome == duels.B_WINS:
+        return [f"sequential is fastest: no executor beats it. {duel.sentence()}"], [BASELINE]
+    if duel.outcome == duels.EQUIVALENT:
+        return [f"no executor beats sequential: the best, {top.executor}, is no faster. {duel.sentence()}"], [
+            BASELINE,
+            top.executor,
+        ]
+    return [f"no executor is shown faster than sequential. {duel.sentence()}"], []
+
+
+def _paired_head(group: Group, contest: Contest, sequential: Best) -> tuple[list[str], list[str]]:
+    """The first sentences (who wins, by how much, on how many cores, what decided it) and the winners named."""
+    top = contest.top
+    if top.estimate.low <= 1:
+        against = _against_sequential(group, top, sequential)
+        if against is not None:
+            return against
+        contest.said.append(duels.between(group, top, sequential).sentence())  # type: ignore[union-attr]
     cores = f", using {top.effective_cores:.2f} cores" if top.effective_cores is not None else ""
-    if tied:
-        everyone = [top, *tied]
+    if contest.open:
+        everyone = [top, *contest.open, *contest.equivalent]
         listed = joined([f"{best.executor} ({times(best)} at {best.where})" for best in everyone])
-        head = f"no clear winner between {listed}: their intervals overlap."
-        return [head, *_split(top)], [best.executor for best in everyone]
+        if contest.cores_conflict:
+            return [f"not decided between {listed}.", *contest.said], []
+        return [f"no clear winner between {listed}: not told apart.", *contest.said, *_split(top)], [
+            best.executor for best in everyone
+        ]
+    if contest.equivalent:
+        everyone = [top, *contest.equivalent]
+        listed = joined([f"{best.executor} ({times(best)} at {best.where})" for best in everyone])
+        return [f"{listed}, equivalent at the top.", *contest.said, *_split(top)], [b.executor for b in everyone]
     head = f"{top.executor}, {times(top)} at {top.where} ({top.estimate.interval()}){cores}."
-    return [head, *_split(top)], [top.executor]
+    return [head, *contest.said, *_split(top)], [top.executor]
 
 
 def _split(best: Best) -> list[str]:

@@ -15,7 +15,8 @@ def confidence_note(frame: pd.DataFrame) -> str:
     passes = int(frame["passes"].max()) if not frame.empty else 1
     note = (
         f"Intervals: {stats.CONFIDENCE:.0%} bootstrap intervals of the median, resampling passes, then rounds "
-        "within them; two results whose intervals overlap are not told apart."
+        "within them; overlapping intervals mean not yet known, and duels (rounds alternating head to head) "
+        "settle contested leaders."
     )
     if passes <= 1:
         return note + (

@@ -1,7 +1,7 @@
 """How far to trust a verdict: the unstable and failed cases, and whether the verdict rests on them.
 
-Issue 19's sentences on foreign load (decision 12: what other programs took
-while a case ran) belong here, beside the other reasons to be less sure.
+Other programs' load that stayed is said first by the judges (``busy``); here
+it is not said twice.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .busy import LOAD_REASON
 from .model import Best, Group
 from .phrases import joined, plural
 
@@ -19,10 +20,15 @@ def _case(row: pd.Series | dict[str, Any]) -> str:
     return f"{row.get('executor', '?')} at {plural(workers, 'worker')}"
 
 
-def trust(group: Group, deciding: list[Best]) -> str:
-    """Which cases were unstable or failed, and whether they are the ones the verdict rests on."""
+def trust(group: Group, deciding: list[Best], said_busy: bool = False) -> str:
+    """Which cases were unstable or failed, and whether they are the ones the verdict rests on.
+
+    ``said_busy``: the verdict already opened with the machine's load, so reasons about load are not repeated.
+    """
     decides = {(best.executor, best.workers) for best in deciding if not best.baseline}
-    unstable = group.rows[group.rows["unstable"].map(bool)]
+    other = group.rows["unstable"].map(lambda reasons: [r for r in reasons if not (said_busy and LOAD_REASON in r)])
+    unstable = group.rows.assign(unstable=other)
+    unstable = unstable[unstable["unstable"].map(bool)]
     mine = [row for _, row in unstable.iterrows() if (row["executor"], int(row["workers"])) in decides]
     parts = []
     if mine:

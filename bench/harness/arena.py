@@ -1,0 +1,150 @@
+"""Where duels are held: after a run's cases, one item per workload (and interpreter) that may need one.
+
+The suite collects one duel item per workload judged by a timed figure (paired
+speedup or time against the ideal), per interpreter, and one across
+interpreters when ``--python`` gives several. Each item reads the finished
+cases of its group (``contenders``), and holds the duels they call for: both
+cases' workers started afresh and warmed up as a case's are, then rounds
+alternating (``duel.fight``) under one sampler that watches both trees, so a
+pair that other programs' load distorted is redone. Each duel is journalled,
+so a run interrupted later keeps it, and saved in ``bench_run.duels``.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import workloads
+
+from .. import BASELINE
+from . import contenders
+from .duel import B_WINS, Rule, fight
+from .matrix import Case
+from .rounds import Rounds
+from .sampler import Sampler
+
+if TYPE_CHECKING:
+    from .run import Run, Started
+
+#: The judgements whose figure is a time the two cases of a duel share (the same work, timed).
+DUELLED = (workloads.PAIRED, workloads.IDEAL)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The cases one duel item looks at: a workload's, under one interpreter ("" the harness's own), or across."""
+
+    workload: str
+    python: str = ""
+    across: bool = False  # across --python's interpreters: the fastest case of each, and sequential of each
+
+    @property
+    def id(self) -> str:
+        where = "-builds" if self.across else (f"-{self.python}" if self.python else "")
+        return f"duel-{self.workload}{where}"
+
+
+def groups(config: Any) -> list[Group]:
+    """The duel items of a run (none with --no-duels)."""
+    if not config.duels:
+        return []
+    found = []
+    labels = [python.label for python in config.pythons] or [""]
+    for name in config.workloads:
+        if config.workload(name).judged_by not in DUELLED:
+            continue
+        found += [Group(name, label) for label in labels]
+        if len(labels) > 1:
+            found.append(Group(name, across=True))
+    return found
+
+
+def _side(case: Case) -> dict[str, Any]:
+    return {"executor": case.executor, "workers": case.workers, "python": case.python}
+
+
+class Arena:
+    """Holds the duels of one run: picks them from its finished cases, runs them, journals them."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.rule = Rule(run.config.duel_budget)
+
+    def _entries(self, workload: str, python: str) -> list[dict[str, Any]]:
+        return [
+            entry
+            for entry in self.run.benchmarks
+            if entry["params"]["workload"] == workload and entry["params"].get("python", "") == python
+        ]
+
+    def hold(self, group: Group) -> list[dict[str, Any]]:
+        """Every duel the group's finished cases call for, each journalled as it ends; their records."""
+        if group.across:
+            return [self._duel(a, b, why) for a, b, why in self._across(group)]
+        judged_by = str(self.run.facts[group.workload]["judged_by"])
+        ranked = contenders.standings(self._entries(group.workload, group.python), judged_by)
+        held = []
+        top = ranked[0] if ranked else None
+        for challenger in contenders.challengers(ranked):
+            assert top is not None
+            held.append(self._duel(top.case_id, challenger.case_id, contenders.LEADERS))
+            if held[-1]["outcome"] == B_WINS:
+                top = challenger  # the duel overturned the medians' order: the new leader faces the rest
+        base = contenders.baseline_of(top, ranked) if top is not None else None
+        if top is not None and base is not None:
+            held.append(self._duel(top.case_id, base.case_id, contenders.LEADERS))
+        return held
+
+    def _across(self, group: Group) -> list[tuple[str, str, str]]:
+        """Each other interpreter's fastest case against the first's, and sequential against sequential."""
+        labels = [python.label for python in self.run.config.pythons]
+        found = []
+        for other in (label for label in labels[1:] if not label.endswith("-gil")):
+            mine, theirs = self._entries(group.workload, labels[0]), self._entries(group.workload, other)
+            a, b = contenders.fastest(mine), contenders.fastest(theirs)
+            if a and b:
+                found.append((a, b, contenders.BUILDS))
+            seq_a = [e["param"] for e in mine if e["params"]["executor"] == BASELINE]
+            seq_b = [e["param"] for e in theirs if e["params"]["executor"] == BASELINE]
+            if seq_a and seq_b and (seq_a[0], seq_b[0]) != (a, b):
+                found.append((seq_a[0], seq_b[0], contenders.SINGLE_THREAD))
+        return found
+
+    def _duel(self, id_a: str, id_b: str, why: str) -> dict[str, Any]:
+        """One duel between two finished cases, journalled as it ends (an interrupted run keeps it)."""
+        case_a, case_b = self.run.cases[id_a], self.run.cases[id_b]
+        record = {
+            "workload": case_a.workload,
+            "params": dict(case_a.values),
+            "a": _side(case_a),
+            "b": _side(case_b),
+            "why": why,
+            **self.bout(case_a, case_b),
+        }
+        self.run.journal.append({"kind": "duel", "entry": record})
+        self.run.duels.append(record)
+        return record
+
+    def bout(self, case_a: Case, case_b: Case) -> dict[str, Any]:
+        """Both cases' workers, warmed up, then rounds alternating until decided: the duel's record."""
+        config = self.run.config
+        with ExitStack() as stack:
+            a: Started = stack.enter_context(self.run.worker(case_a, paired=False, sampled=False))
+            b: Started = stack.enter_context(self.run.worker(case_b, paired=False, sampled=False))
+            sampler = None
+            if config.sampling:
+                server = self.run.server.pid if self.run.server else None
+                sampler = Sampler(config.interval, lambda: [*a.child.tree(), *b.child.tree()], server)
+                sampler.start()
+                stack.callback(sampler.stop)
+            mark = sampler.mark if sampler else lambda: None
+            sides = [Rounds(side.child, False, config.timeout, mark) for side in (a, b)]
+            warmed = [
+                side.warm_up(config.warmup, config.warmup_seconds_for(case_a.workload), config.warmup_limit)
+                for side in sides
+            ]
+            read = sampler.foreign if sampler is not None and config.load_limit > 0 else None
+            bout = fight(sides[0], sides[1], self.rule, read, self.run.guard)
+        return {**bout.record(self.rule), "warmup_s": [round(w.seconds, 2) for w in warmed]}
