@@ -29,7 +29,6 @@ from ..errors import UserError
 from ..results import Journal, assemble, next_run_path, storage_root, write_json_atomic
 from ..worker.executors import info
 from . import clock
-from .arena import Arena, Group
 from .child import Child
 from .client import CaseFailed, start_worker
 from .config import RunConfig
@@ -190,13 +189,6 @@ class Run:
         extra.update(gil_state(started.ready, rounds.messages, started.python))
         extra["unstable"] = unstable_reasons(extra)
         return extra
-
-    def duel(self, group: Group) -> None:
-        """Hold the duels that ``group``'s finished cases call for (none when their leader is told apart)."""
-        try:
-            Arena(self).hold(group)
-        except CaseFailed as exc:
-            pytest.fail(f"{group.id}: {exc.kind}: {exc}", pytrace=False)
 
     def _skip(self, case: Case, reason: str) -> None:
         """Record a skipped case (journalled: a salvaged run keeps its reasons too), then skip it."""

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.harness.arena import Group
+import pytest
+
+from bench.harness.arena import Arena, Group
+from bench.harness.client import CaseFailed
 from bench.harness.matrix import Case
 from bench.harness.run import Run
 
@@ -18,4 +21,7 @@ def test_case(case: Case, benchmark: Any, bench_run: Run) -> None:
 
 def test_duel(duel: Group, bench_run: Run) -> None:
     """Collected after every case (pytest runs tests in the order defined): the duels read the finished cases."""
-    bench_run.duel(duel)
+    try:
+        Arena(bench_run).hold(duel)
+    except CaseFailed as exc:  # a worker of a duel failed: this item's failure, the saved run keeps the rest
+        pytest.fail(f"{duel.id}: {exc.kind}: {exc}", pytrace=False)
