@@ -104,8 +104,9 @@ def unstable_reasons(extra: dict[str, Any]) -> list[str]:
     elif extra.get("cv", 0.0) > CV_LIMIT:
         reasons.append(f"rounds vary by {extra['cv']:.0%} (CV over {CV_LIMIT:.0%})")
     if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
+        named = ", ".join(extra.get("gil_enabled_by") or []) or "an extension module"
         reasons.append(
-            "the GIL came back on at run time (an extension module turned it on)"
+            f"the GIL came back on at run time (importing {named} turned it on)"
             if extra.get("gil_enabled")
             else "the GIL was off although PYTHON_GIL=1 asked for it"
         )
