@@ -109,9 +109,7 @@ def test_versions_are_found_where_freethreaded_places_says(tmp_path: Path, monke
     assert interpreters.locate(f"{freethreaded.VERSION}t", [])[0] == built  # --python 3.13.5t: the cache's build
 
 
-def test_a_free_threaded_version_not_found_says_how_to_get_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_free_threaded_version_not_found_says_how_to_get_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PATH", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name))
     with pytest.raises(UserError) as raised:

@@ -46,7 +46,7 @@ def print_executors() -> None:
 
 
 def project_versions() -> list[str]:
-    """The Pythons the project says it supports (its classifiers: 3.11, 3.12, 3.13), as installed metadata holds them."""
+    """The Pythons the project supports (its classifiers: 3.11, 3.12, 3.13), as its installed metadata says."""
     try:
         classifiers = metadata.metadata(PROJECT).get_all("Classifier") or []
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed

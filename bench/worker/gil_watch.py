@@ -42,7 +42,7 @@ def watching() -> Iterator[list[str]]:
         warnings.filterwarnings("always", message=GIL_WARNING, category=RuntimeWarning)
         shown = warnings.showwarning
 
-        def show(
+        def show(  # noqa: PLR0917 - warnings.showwarning's own signature, called with positional arguments
             message: Warning | str,
             category: type[Warning],
             filename: str,
