@@ -117,7 +117,7 @@ def switching(run: dict[str, Any], sides: dict[str, Chosen], pairing: Pairing, m
     if gil["executor"] == free["executor"] == BASELINE:  # then the single thread's sentence says the rest
         return [f"{head}: {BASELINE} is the fastest configuration under both builds."]
     return [
-        f"{head}: its fastest configuration, {Ref.of(free).where}, takes {met.ratio:.2f}x the time of "
+        f"{head}: {pairing.free}'s fastest configuration, {Ref.of(free).where}, takes {met.ratio:.2f}x the time of "
         f"{pairing.gil}'s fastest, {Ref.of(gil).where} ({met.interval})."
     ]
 
