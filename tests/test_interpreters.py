@@ -1,8 +1,9 @@
 """bench.harness.interpreters: --python found like nox finds it, described by itself, free-threaded twins, errors.
 
-A free-threaded build cannot be installed here, so it is simulated: a wrapper script runs this
-interpreter with a ``sitecustomize`` that makes ``sysconfig`` report ``Py_GIL_DISABLED`` and
-``sys._is_gil_enabled()`` follow PYTHON_GIL (or stay on, to play an extension that turns it back on).
+A free-threaded build is simulated here, so these tests run wherever the suite runs: a wrapper script runs
+this interpreter with a ``sitecustomize`` that makes ``sysconfig`` report ``Py_GIL_DISABLED`` and
+``sys._is_gil_enabled()`` follow PYTHON_GIL (or stay on, to play an extension that turns it back on). The real
+one is driven by tests/test_freethreaded_real.py (``nox -s tests-free-threaded``).
 """
 
 from __future__ import annotations
