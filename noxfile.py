@@ -10,10 +10,16 @@ run (the honest way to compare them on a drifting machine): the harness makes ea
 interpreter's worker environment, here under ``.nox/worker-envs``.
 ``bench-distributed`` adds dask (the ``distributed`` extra) and measures it.
 
+``nox -s free-threaded`` provides a free-threaded CPython for ``--python``: one
+found here, or 3.13.5t built once into a cache (``python -m bench free-threaded``;
+a few minutes, the first time only).
+
 ``nox -s tests`` runs the fast suite; run whole (no arguments), it then runs the
-dask tests in their own environment (``tests-distributed``) and the
+dask tests in their own environment (``tests-distributed``), the
 subinterpreter tests under each Python 3.12+ installed here
-(``tests-subinterpreters-3.12``/``-3.13``), so CI's ``nox -s tests lint`` covers them.
+(``tests-subinterpreters-3.12``/``-3.13``) and the tests on a real free-threaded
+CPython (``tests-free-threaded``, which provides it as users do), so CI's
+``nox -s tests lint`` covers them.
 """
 
 from __future__ import annotations
@@ -144,10 +150,20 @@ def tests(session: nox.Session) -> None:
     # One pytest process per logical core, a test file each (its module fixtures made once): the suite mostly
     # starts processes and waits on them (3.5 min on 2 cores). -n 0: one process.
     session.run(
-        "python", "-m", "pytest", "-n", "logical", "--dist", "loadfile", "-m", "not distributed", *session.posargs
+        "python",
+        "-m",
+        "pytest",
+        "-n",
+        "logical",
+        "--dist",
+        "loadfile",
+        "-m",
+        "not distributed and not freethreaded",
+        *session.posargs,
     )
     if not session.posargs:
         session.notify("tests-distributed")
+        session.notify("tests-free-threaded")
         for version in SUBINTERPRETER_PYTHONS:
             if _installed(version):
                 session.notify(f"tests-subinterpreters-{version}")
@@ -167,6 +183,22 @@ def tests_subinterpreters(session: nox.Session) -> None:
     """The subinterpreter tests under a Python whose interpreters have their own GIL (3.12+)."""
     _install(session, extras="interpreters")
     session.run("python", "-m", "pytest", "-m", "subinterpreters", *session.posargs)
+
+
+@nox.session(name="free-threaded")
+def free_threaded(session: nox.Session) -> None:
+    """A free-threaded CPython for --python: found here, or 3.13.5t built once into the cache (minutes, once)."""
+    _install(session)
+    session.run("python", "-m", "bench", "free-threaded", *session.posargs)
+
+
+@nox.session(name="tests-free-threaded")
+def tests_free_threaded(session: nox.Session) -> None:
+    """The tests on a real free-threaded CPython: provided first as users get one (built once: minutes), with its
+    worker environment, so the tests need no network."""
+    _install(session, extras=f"{MODELS},test")
+    session.run("python", "-m", "bench", "free-threaded", "--environment")
+    session.run("python", "-m", "pytest", "-m", "freethreaded", *session.posargs)
 
 
 @nox.session

@@ -204,7 +204,7 @@ def unrunnable_reason(executor: str) -> str | None:
     if missing:
         return f"{executor} needs {', '.join(missing)}"
     if machine.free_threaded_build() and not info(executor).free_threaded:
-        return f"{executor} does not support free-threaded builds"
+        return f"{executor} does not run on free-threaded builds: {info(executor).not_free_threaded}"
     return unavailable(executor)
 
 

@@ -1,8 +1,9 @@
 """bench.harness.interpreters: --python found like nox finds it, described by itself, free-threaded twins, errors.
 
-A free-threaded build cannot be installed here, so it is simulated: a wrapper script runs this
-interpreter with a ``sitecustomize`` that makes ``sysconfig`` report ``Py_GIL_DISABLED`` and
-``sys._is_gil_enabled()`` follow PYTHON_GIL (or stay on, to play an extension that turns it back on).
+A free-threaded build is simulated here, so these tests run wherever the suite runs: a wrapper script runs
+this interpreter with a ``sitecustomize`` that makes ``sysconfig`` report ``Py_GIL_DISABLED`` and
+``sys._is_gil_enabled()`` follow PYTHON_GIL (or stay on, to play an extension that turns it back on). The real
+one is driven by tests/test_freethreaded_real.py (``nox -s tests-free-threaded``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from conftest import ROOT, run_bench, saved_run
 
 from bench.errors import UserError
-from bench.harness import environments, interpreters
+from bench.harness import environments, freethreaded, interpreters
 
 FAKE_FREE_THREADED = """\
 import os, sys, sysconfig
@@ -71,25 +72,52 @@ def test_an_interpreter_is_given_what_its_markers_and_build_allow() -> None:
     assert "gevent" not in free and "aiohttp" in free and "backports-interpreters" not in free
 
 
-def test_versions_are_found_on_path_then_in_pyenv_newest_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir, pyenv = tmp_path / "bin", tmp_path / "pyenv"
+def test_versions_are_found_where_freethreaded_places_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One list of where a Python may be, for --python and ``bench free-threaded`` alike: PATH, pyenv (newest
+    first), uv's Pythons, then the free-threaded cache; a patch release is checked against each one's own facts."""
+    bin_dir, pyenv, uv, cache = tmp_path / "bin", tmp_path / "pyenv", tmp_path / "uv", tmp_path / "cache"
     bin_dir.mkdir()
     executable(bin_dir / "python3.13", "#!/bin/sh\n")
     for version in ("3.13.0", "3.13.2", "3.13.1t", "3.12.9"):
         (pyenv / "versions" / version / "bin").mkdir(parents=True)
+    uv_free = uv / "cpython-3.13.9+freethreaded-linux-x86_64-gnu" / "bin" / "python3.13t"
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.setenv("PYENV_ROOT", str(pyenv))
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(uv))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    (uv_free.parents[1]).mkdir(parents=True)
+    built = freethreaded.built_prefix() / "bin" / "python3.13t"
+    assert built.is_relative_to(cache)
     assert interpreters.candidates("3.13") == [
         bin_dir / "python3.13",
         pyenv / "versions" / "3.13.2" / "bin" / "python3.13",
         pyenv / "versions" / "3.13.0" / "bin" / "python3.13",
     ]
-    assert interpreters.candidates("3.13t") == [pyenv / "versions" / "3.13.1t" / "bin" / "python3.13t"]
-    assert interpreters.candidates("3.13.0") == [
-        bin_dir / "python3.13",
-        pyenv / "versions" / "3.13.0" / "bin" / "python3.13",
-    ]
+    free = [pyenv / "versions" / "3.13.1t" / "bin" / "python3.13t", uv_free, built]
+    assert interpreters.candidates("3.13t") == free
+    assert interpreters.candidates("3.13.5t") == free  # the release is told by each one's facts (below)
     assert interpreters.candidates("./my/python") == [Path("./my/python")]
+    for path in free:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        executable(path, "#!/bin/sh\n")
+    versions = {free[0]: "3.13.1", uv_free: "3.13.9", built: freethreaded.VERSION}
+
+    def probe(command: Path | str, modules: list[str], env: object = None) -> dict[str, object]:
+        return {"version": versions[Path(command)], "free_threaded_build": True}
+
+    monkeypatch.setattr(interpreters, "probe", probe)
+    assert interpreters.locate("3.13t", [])[0] == free[0]
+    assert interpreters.locate(f"{freethreaded.VERSION}t", [])[0] == built  # --python 3.13.5t: the cache's build
+
+
+def test_a_free_threaded_version_not_found_says_how_to_get_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PATH", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name))
+    with pytest.raises(UserError) as raised:
+        interpreters.locate("3.13t", [])
+    message = str(raised.value)
+    assert "uv's Pythons and the free-threaded cache" in message
+    assert message.endswith("python -m bench free-threaded provides one")
 
 
 @pytest.mark.parametrize(
@@ -110,7 +138,7 @@ def test_an_interpreter_must_be_the_version_asked_for(spec: str, facts: dict[str
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("2.9", "no such interpreter here (looked on PATH and in pyenv's versions"),
+        ("2.9", "no such interpreter here (looked on PATH, in pyenv's and uv's Pythons"),
         ("three", "give versions like 3.13"),
         ("/no/such/python", "no such file"),
     ],
@@ -165,7 +193,7 @@ def test_a_free_threaded_interpreter_runs_twice_labelled(free_threaded: Path, tm
     nogil, gil = interpreters.resolve([str(free_threaded)], root=tmp_path)
     version = f"{sys.version_info.major}.{sys.version_info.minor}t"
     assert (nogil.label, gil.label) == (f"{version}-nogil", f"{version}-gil")
-    assert (nogil.env, gil.env) == ({"PYTHON_GIL": "0"}, {"PYTHON_GIL": "1"})
+    assert (nogil.env, gil.env) == ({"PYTHON_GIL": ""}, {"PYTHON_GIL": "1"})  # "": unset, the build's default
     assert nogil.facts["free_threaded_build"] and gil.facts["free_threaded_build"]
     assert (nogil.facts["gil_enabled"], gil.facts["gil_enabled"]) == (False, True)  # asked under each setting
     assert (nogil.expects_gil, gil.expects_gil) == (False, True)

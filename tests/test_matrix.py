@@ -170,13 +170,24 @@ def test_passes_shuffle_cases_but_keep_a_cases_interpreters_together() -> None:
 
 
 def test_skips_are_decided_per_interpreter() -> None:
-    """gevent missing under one interpreter, or free-threaded: skipped there only, with the reason and where."""
-    pythons = [fake_python("3.11"), fake_python("3.13", missing=("gevent",)), fake_python("3.14t", free_threaded=True)]
+    """gevent missing under one interpreter, or free-threaded: skipped there only, with the reason and where.
+
+    On a free-threaded build gevent is not installed on purpose (its environment leaves it out): the reason given
+    is the executor's own (``ExecutorInfo.not_free_threaded``), never "not installed".
+    """
+    pythons = [
+        fake_python("3.11"),
+        fake_python("3.13", missing=("gevent",)),
+        fake_python("3.14t", free_threaded=True),
+        fake_python("3.13t-nogil", missing=("gevent",), free_threaded=True),
+    ]
     cases = matrix.build(make_config(pythons=pythons, executors=["gevent"], workers=[1]))
     reasons = {case.python: case.skip for case in cases}
     assert reasons["3.11"] is None
     assert reasons["3.13"] == "gevent needs gevent, which is not installed under 3.13"
-    assert reasons["3.14t"] == "gevent does not support free-threaded Python builds under 3.14t"
+    why = "gevent publishes no free-threaded build, and greenlet, which it runs on, turns the GIL back on"
+    assert reasons["3.14t"] == f"gevent does not run on free-threaded builds (here 3.14t): {why}"
+    assert reasons["3.13t-nogil"] == f"gevent does not run on free-threaded builds (here 3.13t-nogil): {why}"
 
 
 def test_an_executor_missing_its_extra_says_how_to_install_it(monkeypatch: Any) -> None:

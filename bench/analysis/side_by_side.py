@@ -91,14 +91,18 @@ def gil_came_back(run: dict[str, Any]) -> list[str]:
         extra = entry.get("extra_info") or {}
         if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
             state = "on" if extra.get("gil_enabled") else "off"
-            found.append(f"{entry.get('param') or entry.get('name')}: the GIL was {state} at run time")
+            named = ", ".join(extra.get("gil_enabled_by") or [])
+            why = f" (importing {named} turned it on)" if named and extra.get("gil_enabled") else ""
+            found.append(f"{entry.get('param') or entry.get('name')}: the GIL was {state} at run time{why}")
     return found
 
 
 def facts_rows(facts: Facts) -> list[list[str]]:
     rows = []
     for python in facts.pythons:
-        gil_env = ", ".join(f"{k}={v}" for k, v in (python.get("env") or {}).items()) or "-"
+        # An empty value is the variable unset (a free-threaded build's own default: GIL off unless an import).
+        env = (python.get("env") or {}).items()
+        gil_env = ", ".join(f"{k}={v}" if v else f"{k} unset" for k, v in env) or "-"
         rows.append(
             [
                 str(python.get("label")),

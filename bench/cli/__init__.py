@@ -1,4 +1,4 @@
-"""``python -m bench run|list|report|compare|selfcheck|salvage``: the command line.
+"""``python -m bench run|list|report|compare|selfcheck|salvage|free-threaded``: the command line.
 
 One module per command, each with a ``main(argv) -> exit code``; this one picks
 the command and imports its module only then, so ``bench run`` loads no pandas
@@ -29,13 +29,16 @@ COMMANDS = {
     "compare": "compare saved runs, with significance",
     "selfcheck": "benchmark the harness itself: overhead, noise, headroom (--aa N: the A/A check)",
     "salvage": "turn the journals of killed runs into partial runs",
+    "free-threaded": "a free-threaded CPython for --python: the one found here, or 3.13.5t built once",
 }
-MODULES = {"list": "listing"}  # a command whose module is not named after it (``list`` is a builtin)
+#: Commands whose module is not named after them (``list`` is a builtin; a module name has no ``-``).
+MODULES = {"list": "listing", "free-threaded": "free_threaded"}
 
 
 def usage() -> str:
+    width = max(map(len, COMMANDS)) + 1
     return f"concurrency-bench {__version__}: python -m bench {{{','.join(COMMANDS)}}} [options]\n" + "\n".join(
-        f"  {name:<10} {what}" for name, what in COMMANDS.items()
+        f"  {name:<{width}} {what}" for name, what in COMMANDS.items()
     )
 
 

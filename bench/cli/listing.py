@@ -1,14 +1,19 @@
-"""``python -m bench list``: the workloads, executors and worker counts a run can choose from, on this machine."""
+"""``python -m bench list``: the workloads, executors, interpreters and worker counts a run can choose, here."""
 
 from __future__ import annotations
+
+from importlib import metadata
 
 import workloads
 
 from .. import machine
+from ..harness import freethreaded
 from ..harness.config import cpu_ladder
 from ..harness.parsing import show_value
-from ..worker.executors import missing_requirements, registry, unavailable
+from ..worker.executors import PROJECT, missing_requirements, registry, unavailable
 from .parser import Parser
+
+CLASSIFIER = "Programming Language :: Python :: "
 
 
 def print_workloads(ladder: str) -> None:
@@ -36,7 +41,41 @@ def print_executors() -> None:
         state = f"  [not installed: {', '.join(missing)}; {info.install or 'pip install ' + ' '.join(missing)}]"
         state = state if missing else (f"  [skipped here: {why_not}]" if why_not else "")
         default = "" if info.default else "  [not in the default matrix]"
-        print(f"  {name:<20} {info.summary}{default}{state}")
+        free = "" if info.free_threaded else "  [not on free-threaded builds]"
+        print(f"  {name:<20} {info.summary}{default}{free}{state}")
+
+
+def project_versions() -> list[str]:
+    """The Pythons the project supports (its classifiers: 3.11, 3.12, 3.13), as its installed metadata says."""
+    try:
+        classifiers = metadata.metadata(PROJECT).get_all("Classifier") or []
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return []
+    versions = [text.removeprefix(CLASSIFIER) for text in classifiers if text.startswith(CLASSIFIER)]
+    return [version for version in versions if version.count(".") == 1]
+
+
+def first_found(version: str) -> freethreaded.Found | None:
+    """The GIL build of ``version`` that ``--python VERSION`` takes: the first of its places that runs."""
+    for path, origin in freethreaded.places(version, free=False):
+        found = freethreaded.identify(path, origin)
+        if found is not None and not found.free_threaded:
+            return found
+    return None
+
+
+def print_interpreters() -> None:
+    """The project's Pythons and every free-threaded build found here: what ``--python`` can take by version."""
+    print("\nInterpreters (--python LIST, by version or path; a free-threaded build runs twice, -nogil and -gil):")
+    for version in project_versions():
+        found = first_found(version)
+        where = f"CPython {found.version:<8} {found.path}  ({found.origin})" if found else "not found here"
+        print(f"  {version:<7} {where}")
+    free = freethreaded.free_threaded()
+    for one in free:
+        print(f"  {one.label:<7} CPython {one.version:<8} {one.path}  ({one.origin})  [free-threaded]")
+    if not free:
+        print("  (no free-threaded build found: python -m bench free-threaded provides one)")
 
 
 def main(argv: list[str]) -> int:
@@ -46,6 +85,7 @@ def main(argv: list[str]) -> int:
     ladder = ",".join(map(str, cpu_ladder(usable)))
     print_workloads(ladder)
     print_executors()
+    print_interpreters()
     quick = ",".join(map(str, cpu_ladder(usable, quick=True)))
     print(
         f"\nWorkers (--workers LIST): {ladder} (up to 2x the {usable} usable cores; --quick {quick}) "

@@ -41,7 +41,10 @@ def check_executors(names: Sequence[str], pythons: Sequence[Interpreter] | None 
                 f"({how}, or leave {name} out of --executors)"
             )
         if machine.free_threaded_build() and not info(name).free_threaded:
-            raise UserError(f"{name} does not support free-threaded Python builds: leave it out of --executors")
+            raise UserError(
+                f"{name} does not run on free-threaded builds: {info(name).not_free_threaded}; "
+                "leave it out of --executors"
+            )
 
 
 def check_port_free(port: int) -> None:

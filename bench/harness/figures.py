@@ -131,8 +131,9 @@ def unstable_reasons(extra: dict[str, Any]) -> list[str]:
             "counted rounds, and the machine stayed busy: its figures are distorted"
         )
     if "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]:
+        named = ", ".join(extra.get("gil_enabled_by") or []) or "an extension module"
         reasons.append(
-            "the GIL came back on at run time (an extension module turned it on): not a free-threaded result"
+            f"the GIL came back on at run time (importing {named} turned it on): not a free-threaded result"
             if extra.get("gil_enabled")
             else "the GIL was off although PYTHON_GIL=1 asked for it"
         )

@@ -1,14 +1,20 @@
 """``--python LIST``: the interpreters one run drives side by side, found, checked and described before anything runs.
 
-A version (``3.13``, ``3.14t``) is found the way nox finds one: ``python3.13`` on
-PATH first, then pyenv's ``$PYENV_ROOT/versions/3.13*`` (newest patch release
-first); anything with a slash is a path to an interpreter. Each is asked about
+A version (``3.13``, ``3.14t``, ``3.13.5t``) is looked for where
+``freethreaded.places`` says a Python may be (one list for the whole harness):
+``python3.13`` on PATH first, as nox finds it, then pyenv's
+``$PYENV_ROOT/versions/3.13.*`` (newest patch release first), uv's Pythons, and,
+for the pinned free-threaded version, the cache ``python -m bench free-threaded``
+builds into; anything with a slash is a path to an interpreter. Each is asked about
 itself (``bench/worker/interpreter.py`` run with ``-c``): version,
 implementation, GIL state, free-threaded build, and whether it can already import
 this harness's worker code and the worker packages. One that can is used as
 given (the harness's own environment, a venv you point at); any other gets a
-cached environment (``environments``). A free-threaded interpreter runs twice,
-with ``PYTHON_GIL=0`` and ``PYTHON_GIL=1``, labelled ``-nogil`` and ``-gil``.
+cached environment (``environments``). A free-threaded interpreter runs twice:
+as its users get it, labelled ``-nogil`` (PYTHON_GIL unset: the GIL is off unless
+an imported extension turns it back on, which the worker reports, naming the
+module; PYTHON_GIL=0 would keep it off by force and hide that), and with
+``PYTHON_GIL=1``, labelled ``-gil``.
 A missing interpreter, or one whose environment cannot be made, is a UserError:
 one line, before anything is measured.
 """
@@ -18,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,13 +32,15 @@ from typing import Any
 
 from ..errors import UserError
 from ..worker.executors import registry, requirements
-from . import environments
+from . import environments, freethreaded
 
 PROBE_TIMEOUT_S = 60.0
 VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+)?(t?)$")
 #: Modules that tell whether an interpreter runs this harness's worker code.
 CODE_MODULES = ("bench", "workloads")
-GIL_VARIANTS = (("-nogil", {"PYTHON_GIL": "0"}), ("-gil", {"PYTHON_GIL": "1"}))
+#: A free-threaded build's two runs. An empty PYTHON_GIL counts as unset (CPython reads its PYTHON* variables so),
+#: and overrides one the harness's own environment may hold: the build's default, as its users run it.
+GIL_VARIANTS = (("-nogil", {"PYTHON_GIL": ""}), ("-gil", {"PYTHON_GIL": "1"}))
 OLDEST = (3, 11)  # pyproject's requires-python: the worker code uses what 3.11 brought
 
 
@@ -131,7 +138,8 @@ class Interpreter:
 
 
 def candidates(spec: str) -> list[Path]:
-    """Where an interpreter given as ``spec`` may be: a path as given, or a version's places (nox's order)."""
+    """Where an interpreter given as ``spec`` may be: a path as given, or its version's places (``locate`` checks
+    the patch release of a spec like ``3.13.5t`` against each one's own facts)."""
     if "/" in spec or spec.startswith((".", "~")):
         return [Path(spec).expanduser()]
     match = VERSION.match(spec)
@@ -139,20 +147,8 @@ def candidates(spec: str) -> list[Path]:
         raise UserError(
             f"--python {spec!r}: give versions like 3.13 or 3.14t, or paths to interpreters, separated by commas"
         )
-    major, minor, patch, free = match.groups()
-    name = f"python{major}.{minor}{free}"
-    found: list[Path] = []
-    on_path = shutil.which(name)
-    if on_path:
-        found.append(Path(on_path))
-    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
-    folders = []
-    for folder in root.glob(f"{major}.{minor}*"):
-        version = VERSION.match(folder.name)
-        if version and version.group(4) == free and (not patch or folder.name == spec.rstrip("t")):
-            folders.append((tuple(int(part) for part in folder.name.rstrip("t").split(".")), folder))
-    found += [folder / "bin" / name for _, folder in sorted(folders, reverse=True)]
-    return found
+    major, minor, _, free = match.groups()
+    return [path for path, _ in freethreaded.places(f"{major}.{minor}", free=bool(free))]
 
 
 def matches(spec: str, facts: Mapping[str, Any]) -> bool:
@@ -182,7 +178,11 @@ def locate(spec: str, modules: list[str]) -> tuple[Path, dict[str, Any]]:
         why = "no such file" if not places[0].exists() else "it does not run as a Python interpreter"
         raise UserError(f"--python {spec}: {why}")
     looked = ", ".join(str(place) for place in places) or "nothing found"
-    raise UserError(f"--python {spec}: no such interpreter here (looked on PATH and in pyenv's versions: {looked})")
+    hint = "; python -m bench free-threaded provides one" if spec.endswith("t") else ""
+    raise UserError(
+        f"--python {spec}: no such interpreter here (looked on PATH, in pyenv's and uv's Pythons"
+        f"{' and the free-threaded cache' if spec.endswith('t') else ''}: {looked}){hint}"
+    )
 
 
 def usable_as_given(facts: Mapping[str, Any], source: Path = environments.SOURCE) -> bool:

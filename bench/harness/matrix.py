@@ -75,6 +75,12 @@ def skip_reason(
     if case.executor == BASELINE and case.workers > 1:
         return f"{BASELINE} runs one unit at a time: it is measured at workers=1 only"
     # The checks answer for the interpreter that will run the workers (--python), not the harness's own.
+    where = f" under {python.label}" if python else ""
+    # First: on a free-threaded build, what is "not installed" there was left out on purpose (the executor's reason).
+    free_threaded = machine.free_threaded_build() if python is None else bool(python.facts.get("free_threaded_build"))
+    if free_threaded and not executor.free_threaded:
+        here = f" (here {python.label})" if python else ""
+        return f"{case.executor} does not run on free-threaded builds{here}: {executor.not_free_threaded}"
     version: tuple[int, int] | None = None
     if python is None:
         missing = missing_requirements(case.executor)
@@ -82,16 +88,12 @@ def skip_reason(
         major, minor = (python.facts.get("version_info") or (0, 0))[:2]
         version = (int(major), int(minor))
         missing = python.missing(requirements(case.executor, version))
-    where = f" under {python.label}" if python else ""
     if missing:
         how = f" ({executor.install})" if executor.install else ""
         return f"{case.executor} needs {', '.join(missing)}, which is not installed{where}{how}"
     why_not = unavailable(case.executor, version)
     if why_not:
         return f"{case.executor}{where}: {why_not}"
-    free_threaded = machine.free_threaded_build() if python is None else bool(python.facts.get("free_threaded_build"))
-    if free_threaded and not executor.free_threaded:
-        return f"{case.executor} does not support free-threaded Python builds{where}"
     if executor.whole_interpreters and instance.units() > config.max_processes:
         units = f"{executor.unit}es" if executor.unit.endswith("s") else f"{executor.unit}s"
         return (

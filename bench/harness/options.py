@@ -112,8 +112,9 @@ OPTIONS = (
     Option(
         "python",
         "interpreters to run every case under, side by side in this run: versions (3.13, 3.14t: "
-        "pythonX.Y on PATH, then pyenv's) or paths; each gets a cached environment with what a worker "
-        "needs, unless it has it already; a free-threaded one runs twice, PYTHON_GIL=0 and =1 "
+        "pythonX.Y on PATH, then pyenv's, uv's, and the free-threaded cache of `bench free-threaded`) or "
+        "paths; each gets a cached environment with what a worker needs, unless it has it already; a "
+        "free-threaded one runs twice, with PYTHON_GIL unset (-nogil) and =1 (-gil) "
         "(default: the harness's own interpreter)",
         python_list,
         "LIST",

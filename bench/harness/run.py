@@ -63,7 +63,10 @@ def gil_state(ready: dict[str, Any], messages: list[dict[str, Any]], python: Int
         return {}
     expected = python.expects_gil if python is not None else expects_gil(machine.free_threaded_build(), os.environ)
     differed = any(reading != expected for reading in readings)
-    return {"gil_enabled": not expected if differed else expected, "gil_expected": expected}
+    # The modules whose import turned it back on (the worker's gil_watch), first named first.
+    named = dict.fromkeys(module for message in [ready, *messages] for module in message.get("gil_enabled_by", []))
+    by = {"gil_enabled_by": list(named)} if named else {}
+    return {"gil_enabled": not expected if differed else expected, "gil_expected": expected, **by}
 
 
 def _worker_figures(ready: dict[str, Any], boot_s: float, warmed: Warmup) -> dict[str, Any]:

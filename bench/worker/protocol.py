@@ -6,7 +6,9 @@ workload, then writes ``{"event": "ready"}``; each ``run`` line on stdin gets on
 ``{"event": "done"}`` (or ``{"event": "error"}``) back; ``baseline`` does the same
 for a sequential round of the workload (when the config asks for one); ``quit``
 or end of input ends it. Messages go to a private copy of the original stdout, and stdout itself
-is pointed at stderr, so nothing a workload prints can corrupt the protocol.
+is pointed at stderr, so nothing a workload prints can corrupt the protocol. ``ready`` and
+``done`` say whether the GIL is on, and, where an import turned it back on (a free-threaded
+build), which module did (``gil_enabled_by``, from ``gil_watch``).
 
 ``python -m bench.worker --inspect TARGET [SETUP]`` imports a user's
 target here, never in the harness, and writes one line: what it found, or why
@@ -24,6 +26,7 @@ import time
 import traceback
 from typing import IO, Any
 
+from . import gil_watch
 from .case import Case, memory_now
 from .executors import runtime_facts
 from .interpreter import gil_enabled
@@ -46,7 +49,8 @@ def error_message(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
+def serve(case: Case, commands: IO[str], channel: IO[str], gil_enabled_by: list[str] | None = None) -> None:
+    """Run what the harness asks for, one round a line, until ``quit``; ``gil_enabled_by``: the watch's list."""
     for line in commands:
         command = line.strip()
         if command == "quit":
@@ -72,6 +76,7 @@ def serve(case: Case, commands: IO[str], channel: IO[str]) -> None:
                 "amount": outcome.amount,
                 "extra": outcome.extra,
                 "gil_enabled": gil_enabled(),  # read after the round: an extension may have turned it on
+                **gil_watch.report(gil_enabled_by or []),  # ... and which one
             },
         )
 
@@ -120,6 +125,12 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "--inspect":
         return inspect(argv[1:], channel)
     config = json.loads(argv[0])
+    with gil_watch.watching() as gil_enabled_by:  # the case's imports, its set-up and its rounds
+        return run_case(config, channel, gil_enabled_by)
+
+
+def run_case(config: dict[str, Any], channel: IO[str], gil_enabled_by: list[str]) -> int:
+    """Build the case, say it is ready (or why not), then serve its rounds."""
     case = None
     base_memory = memory_now()
     try:
@@ -144,13 +155,14 @@ def main(argv: list[str]) -> int:
             "startup_s": startup_s,
             "prepare_s": prepare_s,
             "watched_modules": watched,
-            "gil_enabled": gil_enabled(),
+            "gil_enabled": gil_enabled(),  # after the case's imports and set-up
+            **gil_watch.report(gil_enabled_by),
             "executor": runtime_facts(case.executor),
             **base_memory,
         },
     )
     try:
-        serve(case, sys.stdin, channel)
+        serve(case, sys.stdin, channel, gil_enabled_by)
     finally:
         case.close()
     return finish(case, 0)

@@ -70,12 +70,32 @@ def new_figure(
     return fig, axes[:n_panels]
 
 
-def caption(fig: Figure, machine_info: dict[str, Any], note: str, label: str = "", fontsize: float = 7.5) -> None:
-    """The machine (after ``label``, where given) and a note under the panels, wrapped to the figure's width.
+def measured_on(facts: Facts) -> str:
+    """The interpreters a run measured and its machine, in one line: a --python run names each interpreter (its
+    version, build and GIL as it ran), not the harness's own, which measured nothing there."""
+    if len(facts.pythons) < 2:
+        return machine_line.describe(facts.machine)
+    named = []
+    for python in facts.pythons:
+        build = ", free-threaded build" if python.get("free_threaded_build") else ""
+        gil = "GIL on" if python.get("gil_enabled", True) else "GIL off"
+        named.append(
+            f"{python.get('label')} ({python.get('implementation', '?')} {python.get('version', '?')}{build}, {gil})"
+        )
+    machine = facts.machine
+    cores = f"{machine.get('usable_cores', '?')} usable of {machine.get('logical_cores', '?')} logical cores"
+    return f"Measured under {', '.join(named)}; {cores}, {machine.get('cpu_model', '?')}"
+
+
+def caption(
+    fig: Figure, machine_info: dict[str, Any], note: str, label: str = "", *, fontsize: float = 7.5, about: str = ""
+) -> None:
+    """The machine (after ``label``, where given; ``about`` in its place, where given) and a note under the
+    panels, wrapped to the figure's width.
 
     The figure grows to hold the caption where the room kept for it is too small.
     """
-    about = machine_line.describe(machine_info)
+    about = about or machine_line.describe(machine_info)
     text = fit(f"{label}: {about}\n{note}" if label else f"{about}\n{note}", fig.get_figwidth() * 0.95, fontsize)
     needed = (text.count("\n") + 1) * fontsize * 1.3 / 72 + 0.1
     engine = fig.get_layout_engine()

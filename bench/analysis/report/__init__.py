@@ -33,7 +33,9 @@ def write_report(run_path: Path, out_root: Path) -> Path:
     every = cases(run, facts)
     frame = side_by_side.reference_cases(every, facts)  # a --python run: interpreters have their own section
     found = verdicts(run, every, facts)  # one verdict per interpreter where there are several
-    figures = [(spec, spec.build()) for spec in specs(frame, facts, found, confidence_note(frame))]
+    figures = [
+        (spec, spec.build()) for spec in specs(frame, facts, found, confidence_note(frame), run=run, every=every)
+    ]
     interpreters = side_by_side.section(run, every, facts)
     compared = interpreters_figure(every, facts)
     folder = out_root / run_path.stem

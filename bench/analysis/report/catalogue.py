@@ -1,7 +1,8 @@
 """The figures of a report, in reading order: each one's file name, heading, note, and how it is built.
 
 Which figures a run gets comes from what its workloads say of themselves
-(``heatmap``, ``figure``), never from their names: the verdict first, the
+(``heatmap``, ``figure``), never from their names: the verdict first (and,
+where a run holds a GIL build and a free-threaded one, switching between them), the
 scaling of paired speedups, a per-core picture per workload that asks for one,
 effective cores, then each workload's own figure by its kind.
 """
@@ -17,7 +18,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ...vocabulary import AGAINST_IDEAL, BY_WORKERS, COSTS, SCALING, THROUGHPUT
+<<<<<<< HEAD
 from ..figures.duels import duels_figure
+=======
+from ..builds import pairings
+from ..figures.builds import builds_figure
+>>>>>>> main
 from ..figures.heatmap import cpu_per_core_figure
 from ..figures.measured import by_workers_figure, costs_figure
 from ..figures.timed import against_ideal_figure, effective_cores_figure, scaling_figure, throughput_figure
@@ -26,7 +32,11 @@ from ..table import Facts
 from ..verdict import Verdict
 
 VERDICT_FIGURE = "verdict"  # drawn inside the verdict section of the page, not among the other figures
+<<<<<<< HEAD
 DUELS_FIGURE = "duels"  # drawn inside the duels section
+=======
+BUILDS_FIGURE = "builds"  # a GIL build beside a free-threaded one: what switching changes
+>>>>>>> main
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,27 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "workload"
 
 
-def specs(frame: pd.DataFrame, facts: Facts, verdicts: list[Verdict] | None = None, note: str = "") -> list[Spec]:
-    """The figures of a run, in reading order (the verdict first, when given), from what its workloads say."""
+def specs(
+    frame: pd.DataFrame,
+    facts: Facts,
+    verdicts: list[Verdict] | None = None,
+    note: str = "",
+    *,
+    run: dict[str, Any] | None = None,
+    every: pd.DataFrame | None = None,
+) -> list[Spec]:
+    """The figures of a run, in reading order (the verdict first, when given), from what its workloads say.
+
+    ``frame`` is what most figures draw (a --python run's first interpreter); ``every`` holds every
+    interpreter's cases, which the builds and CPU-per-core figures set side by side (with ``run``: its duels).
+    """
     names = list(dict.fromkeys(str(name) for name in frame["workload"])) if not frame.empty else []
     found = [_verdict(verdicts, facts, note)] if verdicts is not None else []
+    if run is not None and every is not None and pairings(facts):
+        found.append(_builds(run, every, facts))
     found.append(_scaling(frame, facts))
-    found += [_cpu_per_core(frame, facts, name) for name in names if facts.workload(name)["heatmap"]]
+    per_core = frame if every is None else every
+    found += [_cpu_per_core(per_core, facts, name) for name in names if facts.workload(name)["heatmap"]]
     found.append(_effective_cores(frame, facts))
     found += [spec for name in names if (spec := _workload(frame, facts, name)) is not None]
     if facts.duels:
@@ -116,6 +141,18 @@ def _verdict(verdicts: list[Verdict], facts: Facts, note: str) -> Spec:
     )
 
 
+def _builds(run: dict[str, Any], every: pd.DataFrame, facts: Facts) -> Spec:
+    labels = ", ".join(f"{pairing.gil} and {pairing.free}" for pairing in pairings(facts))
+    return Spec(
+        BUILDS_FIGURE,
+        "Switching builds at a glance",
+        f"Per workload, the fastest configuration under each build ({labels}) and sequential, as median round "
+        "times with their intervals: the figures behind the verdict's paragraphs across builds.",
+        lambda: builds_figure(run, every, facts),
+        "no workload timed in rounds ran under both builds",
+    )
+
+
 def _scaling(frame: pd.DataFrame, facts: Facts) -> Spec:
     return Spec(
         SCALING,
@@ -128,12 +165,20 @@ def _scaling(frame: pd.DataFrame, facts: Facts) -> Spec:
 
 
 def _cpu_per_core(frame: pd.DataFrame, facts: Facts, name: str) -> Spec:
+    several = len(facts.pythons) > 1
+    labels = ", ".join(str(python.get("label")) for python in facts.pythons)
     return Spec(
         f"cpu_per_core-{slug(name)}",
         f"CPU per core, {name}: the GIL picture",
         f"Per-core CPU % (whole machine) during the measured rounds of {name} at its largest worker "
         "count. Under the GIL, threads running Python code add up to about one core; processes use "
-        "every core.",
+        "every core."
+        + (
+            f" A column per interpreter ({labels}): on a free-threaded build without its GIL, threads can use "
+            "every core too."
+            if several
+            else ""
+        ),
         lambda: cpu_per_core_figure(frame, facts, name),
         f"no {name} case has per-core samples (sampling off, or rounds shorter than the interval)",
     )

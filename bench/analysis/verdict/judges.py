@@ -21,6 +21,7 @@ from .measured import cost, latency, race
 from .model import Group, Judge, Verdict
 from .paired import paired
 from .phrases import plural
+from .switching import with_builds
 
 #: How each kind of judgement (a workload's ``judged_by`` fact) is made: add a kind by adding a function here.
 JUDGES: dict[str, Judge] = {PAIRED: paired, IDEAL: against_ideal, COST: cost, RACE: race, LATENCY: latency}
@@ -68,4 +69,4 @@ def verdicts(run: dict[str, Any], frame: pd.DataFrame | None = None, facts: Fact
             why = f"{plural(len(lost), 'case')} failed" if lost else "none ran"
             description = str(facts.workload(workload)["description"])
             found.append(Verdict(workload, description, f"no case finished ({why}): no verdict."))
-    return found
+    return with_builds(found, run, frame, facts)  # a GIL build beside a free-threaded one: what switching changes

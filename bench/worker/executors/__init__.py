@@ -64,7 +64,7 @@ class ExecutorInfo:
     unit: str  # what one of its workers is: "thread", "process", "greenlet", "task", "call" (sequential)
     rank: int  # its place in tables and legends
     color: str  # its colour in every figure
-    free_threaded: bool = True  # runs on a free-threaded build (gevent does not)
+    not_free_threaded: str = ""  # why it does not run on a free-threaded build, in words ("": it does)
     default: bool = True  # in the default matrix; otherwise run when named in --executors
     whole_interpreters: bool = False  # each unit is a whole interpreter: --max-processes caps how many a case starts
     offers: Mapping[str, str] = field(default_factory=dict)  # primitive -> what it uses for it, in words
@@ -80,6 +80,11 @@ class ExecutorInfo:
     def facts(self) -> dict[str, Any]:
         """What a saved run records about the executor."""
         return {key: getattr(self, key) for key in SAVED_FACTS} | {"offers": dict(self.offers)}
+
+    @property
+    def free_threaded(self) -> bool:
+        """Whether it runs on a free-threaded build (``not_free_threaded`` says why not)."""
+        return not self.not_free_threaded
 
     @property
     def install(self) -> str:

@@ -40,7 +40,9 @@ INFO = ExecutorInfo(
     unit="greenlet",
     rank=40,
     color="tab:green",
-    free_threaded=False,
+    # Checked on PyPI (December 2026): gevent 26.9.0 has no cp313t/cp314t wheel; greenlet 3.2.2's cp313t wheel
+    # imports on 3.13t, but its greenlet._greenlet declares no free-threaded support, so the GIL comes back on.
+    not_free_threaded="gevent publishes no free-threaded build, and greenlet, which it runs on, turns the GIL back on",
     offers=OFFERS,
     requires=("gevent",),
     distributions={"gevent": "gevent"},  # a dependency of the project: no extra
