@@ -74,10 +74,12 @@ def test_the_saved_gil_state_names_the_modules_first_named_first() -> None:
 
 def test_the_unstable_reason_and_the_report_name_the_module() -> None:
     extra = {"gil_enabled": True, "gil_expected": False, "gil_enabled_by": ["greenlet._greenlet"]}
-    assert unstable_reasons(extra) == ["the GIL came back on at run time (importing greenlet._greenlet turned it on)"]
+    assert unstable_reasons(extra) == [
+        "the GIL came back on at run time (importing greenlet._greenlet turned it on): not a free-threaded result"
+    ]
     unnamed = {"gil_enabled": True, "gil_expected": False}
     assert unstable_reasons(unnamed) == [
-        "the GIL came back on at run time (importing an extension module turned it on)"
+        "the GIL came back on at run time (importing an extension module turned it on): not a free-threaded result"
     ]
     run: dict[str, Any] = {"benchmarks": [{"name": "cpu-threads-w2-3.13t-nogil", "extra_info": extra}]}
     assert side_by_side.gil_came_back(run) == [

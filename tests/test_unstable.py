@@ -58,4 +58,6 @@ def test_unstable_means_what_the_verdict_uses() -> None:
         "its figures are distorted"
     ]
     gil = unstable_reasons({"precision": 0.01, "gil_enabled": True, "gil_expected": False})
-    assert gil == ["the GIL came back on at run time (importing an extension module turned it on): not a free-threaded result"]
+    assert gil == [
+        "the GIL came back on at run time (importing an extension module turned it on): not a free-threaded result"
+    ]

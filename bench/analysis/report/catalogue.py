@@ -18,12 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ...vocabulary import AGAINST_IDEAL, BY_WORKERS, COSTS, SCALING, THROUGHPUT
-<<<<<<< HEAD
-from ..figures.duels import duels_figure
-=======
 from ..builds import pairings
 from ..figures.builds import builds_figure
->>>>>>> main
+from ..figures.duels import duels_figure
 from ..figures.heatmap import cpu_per_core_figure
 from ..figures.measured import by_workers_figure, costs_figure
 from ..figures.timed import against_ideal_figure, effective_cores_figure, scaling_figure, throughput_figure
@@ -32,11 +29,8 @@ from ..table import Facts
 from ..verdict import Verdict
 
 VERDICT_FIGURE = "verdict"  # drawn inside the verdict section of the page, not among the other figures
-<<<<<<< HEAD
-DUELS_FIGURE = "duels"  # drawn inside the duels section
-=======
 BUILDS_FIGURE = "builds"  # a GIL build beside a free-threaded one: what switching changes
->>>>>>> main
+DUELS_FIGURE = "duels"  # drawn inside the duels section
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,7 @@ def specs(
     found += [_cpu_per_core(per_core, facts, name) for name in names if facts.workload(name)["heatmap"]]
     found.append(_effective_cores(frame, facts))
     found += [spec for name in names if (spec := _workload(frame, facts, name)) is not None]
-    if facts.duels:
+    if facts.duels and not frame.empty:
         found.append(_duels(facts))
     return found
 
