@@ -17,6 +17,7 @@ from synthetic import PAIRED, around, case
 
 from bench import results
 from bench.analysis import builds, report, table, verdict
+from bench.analysis.duel_records import UNDECIDED, Side
 from bench.analysis.figures.builds import builds_figure
 from bench.analysis.figures.heatmap import cpu_per_core_figure
 from bench.analysis.table import Facts
@@ -175,14 +176,14 @@ def test_a_duel_between_the_two_cases_decides_and_is_quoted() -> None:
         duel(("sequential", 1, FREE), ("sequential", 1, GIL), (0.70, 0.65, 0.75), "b"),  # the other way round
     ]
     text = across(run).text
-    assert "takes 1.40x the time of 3.13's fastest, processes at 2 workers (95% CI 1.30-1.50; decided in 12 " in text
-    assert "sequential takes 1.43x the time under 3.13t-nogil (95% CI 1.33-1.54; decided in 12 alternating" in text
+    assert "takes 1.40x the time of 3.13's fastest, processes at 2 workers (95% CI 1.30-1.50; decided in 24 " in text
+    assert "sequential takes 1.43x the time under 3.13t-nogil (95% CI 1.33-1.54; decided in 24 alternating" in text
     assert "A single thread pays" in text and "one pass" not in text
 
 
 def test_the_duel_lookup_turns_a_duel_round_when_asked_the_other_way() -> None:
     run = standard()
-    a, b = builds.Ref("processes", 2, GIL), builds.Ref("threads", 2, FREE)
+    a, b = Side("processes", 2, GIL), Side("threads", 2, FREE)
     run["machine_info"]["bench_run"]["duels"] = [
         duel(("threads", 2, FREE), ("processes", 2, GIL), (0.8, 0.7, 0.9), "b")
     ]
@@ -190,11 +191,11 @@ def test_the_duel_lookup_turns_a_duel_round_when_asked_the_other_way() -> None:
     assert met is not None and met.duel and met.outcome == builds.A  # processes under 3.13 faster, either way
     assert (met.ratio, met.low, met.high) == pytest.approx((1.25, 1 / 0.9, 1 / 0.7))
     assert builds.duel_between(run, "count", "n=5", a, b) is None  # another parameter set
-    assert builds.duel_between(run, "count", "", a, builds.Ref("threads", 1, FREE)) is None
+    assert builds.duel_between(run, "count", "", a, Side("threads", 1, FREE)) is None
     undecided = duel(("processes", 2, GIL), ("threads", 2, FREE), (1.02, 0.9, 1.1), "undecided")
     run["machine_info"]["bench_run"]["duels"] = [undecided]
     met = builds.duel_between(run, "count", "", a, b)
-    assert met is not None and met.how == "undecided after 12 alternating rounds"
+    assert met is not None and met.how == "undecided after 24 alternating rounds"
 
 
 def test_a_case_whose_gil_came_back_is_named_and_left_out() -> None:
@@ -318,4 +319,4 @@ def test_a_meeting_from_too_few_rounds_calls_nothing() -> None:
     a = a.copy()
     a["data_by_pass"] = [[1.0]]
     met = builds.from_rounds(a, b)
-    assert met.outcome == builds.UNDECIDED and math.isnan(met.low) and "too few rounds" in met.how
+    assert met.outcome == UNDECIDED and math.isnan(met.low) and "too few rounds" in met.how

@@ -30,10 +30,11 @@ from typing import Any
 import pandas as pd
 
 from .. import BASELINE, stats
+from .duel_records import A_WINS, B_WINS, UNDECIDED, Side, find
 from .quantities import MIN_VALUES, ONE_PASS_MARGIN, TIME, groups
 from .table import Facts, workload_params
 
-A, B, EQUIVALENT, UNDECIDED = "a", "b", "equivalent", "undecided"  # a meeting's outcomes, as a duel saves them
+A, B = A_WINS, B_WINS  # a meeting's outcomes, as a duel saves them (and EQUIVALENT, UNDECIDED)
 ONE_PASS = "one pass"  # how a meeting was reached from the rounds of one pass (the verdict says what that sees)
 
 
@@ -70,25 +71,7 @@ def pairings(facts: Facts) -> list[Pairing]:
     return found
 
 
-@dataclass(frozen=True)
-class Ref:
-    """One case of a workload and parameter set: its executor, workers and interpreter (its --python label)."""
-
-    executor: str
-    workers: int
-    python: str
-
-    @classmethod
-    def of(cls, found: Mapping[str, Any] | pd.Series) -> Ref:
-        """From a case row, or a duel's side (``python`` "" there: the harness's own interpreter)."""
-        return cls(str(found["executor"]), int(found["workers"]), str(found.get("python") or ""))
-
-    @property
-    def where(self) -> str:
-        return f"{self.executor} at {self.workers} worker" + ("s" if self.workers != 1 else "")
-
-
-Key = tuple[str, str, Ref]  # workload, its parameters as text (``table.workload_params``), the case
+Key = tuple[str, str, Side]  # workload, its parameters as text (``table.workload_params``), the case
 
 
 def gil_back(run: dict[str, Any]) -> dict[Key, list[str]]:
@@ -97,7 +80,7 @@ def gil_back(run: dict[str, Any]) -> dict[Key, list[str]]:
     for entry in run["benchmarks"]:
         extra, params = entry.get("extra_info") or {}, entry.get("params") or {}
         if extra.get("gil_enabled") and extra.get("gil_expected") is False:
-            key = (str(params.get("workload")), workload_params(params), Ref.of(params))
+            key = (str(params.get("workload")), workload_params(params), Side.of(params))
             named = found.setdefault(key, [])
             named += [module for module in extra.get("gil_enabled_by") or [] if module not in named]
     return found
@@ -130,21 +113,15 @@ class Meeting:
         return f"{shown}{self.how}"
 
 
-def duel_between(run: dict[str, Any], workload: str, params: str, a: Ref, b: Ref) -> Meeting | None:
+def duel_between(run: dict[str, Any], workload: str, params: str, a: Side, b: Side) -> Meeting | None:
     """The saved duel between cases ``a`` and ``b`` of a workload and parameter set, told as B against A; None
     where the run holds none (``machine_info["bench_run"]["duels"]``, in either order)."""
-    for duel in run["machine_info"].get("bench_run", {}).get("duels") or []:
-        if duel.get("workload") != workload or workload_params(duel.get("params") or {}) != params:
-            continue
-        sides = (Ref.of(duel["a"]), Ref.of(duel["b"]))
-        if sides not in ((a, b), (b, a)):
-            continue
-        ratio, low, high, outcome = float(duel["ratio"]), float(duel["low"]), float(duel["high"]), str(duel["outcome"])
-        how = f"{'undecided after' if outcome == UNDECIDED else 'decided in'} {duel['pairs']} alternating rounds"
-        if sides == (b, a):
-            ratio, low, high, outcome = 1 / ratio, 1 / high, 1 / low, {A: B, B: A}.get(outcome, outcome)
-        return Meeting(ratio, low, high, outcome, how, duel=True)
-    return None
+    duels = run["machine_info"].get("bench_run", {}).get("duels") or []
+    found = find(duels, workload, params, a, b)
+    if found is None:
+        return None
+    how = f"{'undecided after' if found.outcome == UNDECIDED else 'decided in'} {2 * found.pairs} alternating rounds"
+    return Meeting(found.ratio, found.low, found.high, found.outcome, how, duel=True)
 
 
 def from_rounds(a: pd.Series, b: pd.Series) -> Meeting:
@@ -164,7 +141,7 @@ def from_rounds(a: pd.Series, b: pd.Series) -> Meeting:
 def meeting(run: dict[str, Any], a: pd.Series, b: pd.Series) -> Meeting:
     """B against A: their duel where the run holds one, else their rounds in this run."""
     workload, params = str(a["workload"]), str(a["params"])
-    return duel_between(run, workload, params, Ref.of(a), Ref.of(b)) or from_rounds(a, b)
+    return duel_between(run, workload, params, Side.of(a), Side.of(b)) or from_rounds(a, b)
 
 
 @dataclass(frozen=True)
@@ -181,7 +158,7 @@ def chosen(rows: pd.DataFrame, pairing: Pairing, back: dict[Key, list[str]]) -> 
     found = {}
     for label in pairing.labels:
         mine = rows[rows["python"] == label]
-        gil_on = [(str(row["workload"]), str(row["params"]), Ref.of(row)) in back for _, row in mine.iterrows()]
+        gil_on = [(str(row["workload"]), str(row["params"]), Side.of(row)) in back for _, row in mine.iterrows()]
         kept = mine[~pd.Series(gil_on, index=mine.index, dtype=bool)]
         base = mine[mine["executor"] == BASELINE]
         found[label] = Chosen(label, fastest(kept), base.iloc[0] if not base.empty else None)

@@ -12,6 +12,7 @@ so a run interrupted later keeps it, and saved in ``bench_run.duels``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ import workloads
 from .. import BASELINE
 from . import contenders
 from .duel import B_WINS, Rule, fight
+from .interpreters import Interpreter
 from .matrix import Case
 from .rounds import Rounds
 from .sampler import Sampler
@@ -61,6 +63,26 @@ def groups(config: Any) -> list[Group]:
     return found
 
 
+def builds_met(pythons: Sequence[Interpreter]) -> list[tuple[str, str]]:
+    """Which interpreters' cases meet in duels: each free-threaded build as its users run it (GIL off) against the
+    GIL build of its version (else the first GIL build), as the verdict across builds pairs them
+    (``bench.analysis.builds``); in a run without free-threaded builds, the first interpreter against each other."""
+    gil = [python for python in pythons if not python.facts.get("free_threaded_build")]
+    free = [python for python in pythons if python.facts.get("free_threaded_build") and not python.expects_gil]
+    if not free:
+        return [(pythons[0].label, other.label) for other in pythons[1:]]
+
+    def minor(python: Interpreter) -> tuple[int, ...]:
+        return tuple(python.facts.get("version_info") or ())[:2]
+
+    met = []
+    for build in free:
+        partner = next((python for python in gil if minor(python) == minor(build)), gil[0] if gil else None)
+        if partner is not None:
+            met.append((partner.label, build.label))
+    return met
+
+
 def _side(case: Case) -> dict[str, Any]:
     return {"executor": case.executor, "workers": case.workers, "python": case.python}
 
@@ -98,11 +120,10 @@ class Arena:
         return held
 
     def _across(self, group: Group) -> list[tuple[str, str, str]]:
-        """Each other interpreter's fastest case against the first's, and sequential against sequential."""
-        labels = [python.label for python in self.run.config.pythons]
+        """The fastest case of each build against its partner's, and sequential against sequential."""
         found = []
-        for other in (label for label in labels[1:] if not label.endswith("-gil")):
-            mine, theirs = self._entries(group.workload, labels[0]), self._entries(group.workload, other)
+        for first, other in builds_met(self.run.config.pythons):
+            mine, theirs = self._entries(group.workload, first), self._entries(group.workload, other)
             a, b = contenders.fastest(mine), contenders.fastest(theirs)
             if a and b:
                 found.append((a, b, contenders.BUILDS))

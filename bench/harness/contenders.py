@@ -103,7 +103,18 @@ def baseline_of(top: Standing, ranked: Sequence[Standing]) -> Standing | None:
     return base if top.low <= 1 else None
 
 
+def gil_back(entry: dict[str, Any]) -> bool:
+    """Whether a case's GIL came back on against its interpreter's expectation: no free-threaded result."""
+    extra = entry["extra_info"]
+    return "gil_expected" in extra and extra.get("gil_enabled") != extra["gil_expected"]
+
+
 def fastest(entries: Sequence[dict[str, Any]]) -> str | None:
-    """The case with the shortest median round among ``entries`` (the same work under any executor)."""
-    timed = [(statistics.median(entry["stats"]["data"]), entry["param"]) for entry in entries if entry["stats"]["data"]]
+    """The case with the shortest median round among ``entries`` (the same work under any executor); a case whose
+    GIL came back is left out, as the verdict across builds leaves it out (``bench.analysis.builds.fastest``)."""
+    timed = [
+        (statistics.median(entry["stats"]["data"]), entry["param"])
+        for entry in entries
+        if entry["stats"]["data"] and not gil_back(entry)
+    ]
     return min(timed)[1] if timed else None

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from ... import BASELINE
 from ...vocabulary import IDEAL, PAIRED
-from ..builds import Chosen, Pairing, Ref, chosen, gil_back, meeting, pairings
+from ..builds import Chosen, Pairing, chosen, gil_back, meeting, pairings
+from ..duel_records import Side
 from ..quantities import TIME, groups, side
 from ..table import Facts
 from .kit import caption, fit, measured_on, new_figure
@@ -92,5 +93,5 @@ def _bar(ax: Axes, y: float, row: pd.Series, color: str, prefix: str = "") -> No
     ax.barh(y, value, height=BAR, color=color, edgecolor="dimgrey", hatch=hatch, xerr=error, capsize=3)
     end = value if np.isnan(found.high) else max(value, found.high)
     ax.annotate(
-        prefix + Ref.of(row).where, (end, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7.5
+        prefix + Side.of(row).where, (end, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7.5
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..duel_records import A_WINS, B_WINS, EQUIVALENT
 from . import duels, physics
 from .model import Best, Group
 
@@ -41,12 +42,12 @@ def settle(group: Group, ranked: list[Best]) -> Contest:
             contest.open.append(challenger)
             continue
         contest.said.append(duel.sentence())
-        if duel.outcome == duels.A_WINS:
+        if duel.outcome == A_WINS:
             contest.beaten.append(challenger)
-        elif duel.outcome == duels.B_WINS:  # the duel overturns the medians' order
+        elif duel.outcome == B_WINS:  # the duel overturns the medians' order
             contest.beaten.append(contest.top)
             contest.top = challenger
-        elif duel.outcome == duels.EQUIVALENT:
+        elif duel.outcome == EQUIVALENT:
             contest.equivalent.append(challenger)
         else:
             contest.open.append(challenger)

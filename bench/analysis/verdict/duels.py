@@ -9,13 +9,10 @@ that the case asked about first is A: above 1, that one is faster.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ... import stats
+from ..duel_records import A_WINS, B_WINS, EQUIVALENT, Side, find
 from .model import Best, Group
-
-#: The outcomes a duel records (``bench.harness.duel``).
-A_WINS, B_WINS, EQUIVALENT, UNDECIDED = "a", "b", "equivalent", "undecided"
 
 
 @dataclass(frozen=True)
@@ -61,38 +58,17 @@ class Duel:
         )
 
 
-def _side(best: Best) -> tuple[str, int]:
-    return best.executor, best.workers
-
-
-def _matches(side: dict[str, Any], executor: str, workers: int, python: str) -> bool:
-    return (side.get("executor"), int(side.get("workers", 0)), str(side.get("python") or "")) == (
-        executor,
-        workers,
-        python,
-    )
-
-
 def named(best: Best) -> str:
     return f"{best.executor} at {best.where}"
 
 
 def between(group: Group, first: Best, second: Best) -> Duel | None:
     """The duel the run held between ``first`` and ``second`` (either way round), seen from ``first``; or None."""
-    python = group.python
-    for record in group.facts.duels:
-        if record.get("workload") != group.workload:
-            continue
-        a, b = record.get("a") or {}, record.get("b") or {}
-        forward = _matches(a, *_side(first), python) and _matches(b, *_side(second), python)
-        backward = _matches(a, *_side(second), python) and _matches(b, *_side(first), python)
-        if not (forward or backward) or record.get("pairs", 0) < 2:
-            continue
-        ratio, low, high = float(record["ratio"]), float(record["low"]), float(record["high"])
-        outcome = str(record["outcome"])
-        if backward:
-            ratio, low, high = 1 / ratio, 1 / high, 1 / low
-            outcome = {A_WINS: B_WINS, B_WINS: A_WINS}.get(outcome, outcome)
-        margin = float(record.get("margin", 0.05))
-        return Duel(named(first), named(second), ratio, low, high, outcome, int(record["pairs"]), margin)
-    return None
+    params = str(group.rows["params"].iloc[0]) if not group.rows.empty else ""
+    sides = [Side(best.executor, best.workers, group.python) for best in (first, second)]
+    found = find(group.facts.duels, group.workload, params, *sides)
+    if found is None:
+        return None
+    return Duel(
+        named(first), named(second), found.ratio, found.low, found.high, found.outcome, found.pairs, found.margin
+    )

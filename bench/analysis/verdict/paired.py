@@ -15,6 +15,7 @@ import pandas as pd
 
 from ... import BASELINE, stats
 from ...vocabulary import THREAD
+from ..duel_records import A_WINS, B_WINS, EQUIVALENT
 from . import busy, duels, physics
 from .aspects import aspects
 from .contest import Contest, settle
@@ -111,7 +112,7 @@ def _as_measured(top: Best) -> list[str]:
 def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list[str], list[str]] | None:
     """The head when the leader's interval includes 1x: the duel with sequential decides, else "not clearly"."""
     duel = duels.between(group, top, sequential)
-    if duel is not None and duel.outcome == duels.A_WINS:
+    if duel is not None and duel.outcome == A_WINS:
         return None  # the duel shows it faster than sequential: the usual head, with the duel quoted
     if duel is None and top.estimate.high < 1:
         return [f"sequential is fastest: no executor beats it; the best, {top.executor}, reaches {times(top)}."], [
@@ -122,9 +123,9 @@ def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list
             f"no executor is clearly faster than sequential: the best, {top.executor} at {top.where}, "
             f"{times(top)} ({top.estimate.interval()}): its interval includes 1x."
         ], []
-    if duel.outcome == duels.B_WINS:
+    if duel.outcome == B_WINS:
         return [f"sequential is fastest: no executor beats it. {duel.sentence()}"], [BASELINE]
-    if duel.outcome == duels.EQUIVALENT:
+    if duel.outcome == EQUIVALENT:
         return [f"no executor beats sequential: the best, {top.executor}, is no faster. {duel.sentence()}"], [
             BASELINE,
             top.executor,

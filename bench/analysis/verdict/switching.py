@@ -20,7 +20,8 @@ import pandas as pd
 from ... import BASELINE
 from ...vocabulary import IDEAL, LOST_SHARE, NO_LOCK, PAIRED, RACE, THREAD
 from .. import memory
-from ..builds import EQUIVALENT, A, B, Chosen, Key, Meeting, Pairing, Ref, chosen, gil_back, meeting, pairings
+from ..builds import A, B, Chosen, Key, Meeting, Pairing, chosen, gil_back, meeting, pairings
+from ..duel_records import EQUIVALENT, Side
 from ..quantities import ONE_PASS_MARGIN
 from ..table import Facts
 from .model import Verdict
@@ -85,7 +86,7 @@ def paragraph(
     return text
 
 
-def gil_came_back(mine: dict[Ref, list[str]], free: str, cases: int) -> list[str]:
+def gil_came_back(mine: dict[Side, list[str]], free: str, cases: int) -> list[str]:
     """The free-threaded build's cases whose GIL came back on: named, with the modules that did it."""
     if not mine:
         return []
@@ -117,8 +118,8 @@ def switching(run: dict[str, Any], sides: dict[str, Chosen], pairing: Pairing, m
     if gil["executor"] == free["executor"] == BASELINE:  # then the single thread's sentence says the rest
         return [f"{head}: {BASELINE} is the fastest configuration under both builds."]
     return [
-        f"{head}: {pairing.free}'s fastest configuration, {Ref.of(free).where}, takes {met.ratio:.2f}x the time of "
-        f"{pairing.gil}'s fastest, {Ref.of(gil).where} ({met.interval})."
+        f"{head}: {pairing.free}'s fastest configuration, {Side.of(free).where}, takes {met.ratio:.2f}x the time of "
+        f"{pairing.gil}'s fastest, {Side.of(gil).where} ({met.interval})."
     ]
 
 
