@@ -17,7 +17,9 @@ an interval sees round-to-round noise only, never process-to-process variation
 (two processes here differed by up to 20% on the same loop, and the paired
 speedup of processes at 2 workers came out 1.77-1.90 in five runs). Hence:
 
-- a time difference is called only with two passes or more on each side;
+- a time difference is called only with two passes or more on each side; except
+  between interpreters driven side by side in one run (their drift shared), where one
+  pass calls a difference whose whole interval lies beyond ``PROCESS_MARGIN`` (20%);
 - with one pass, a paired figure is called changed only when its whole interval
   lies beyond ``ONE_PASS_MARGIN`` (10%): the run-to-run spread of paired figures
   measured here, which one pass cannot see;
@@ -39,6 +41,7 @@ from .table import Facts
 
 MIN_VALUES = 3  # a bootstrap of fewer values than this gives an interval that means nothing
 ONE_PASS_MARGIN = 0.10  # see the module's docstring: run-to-run spread of paired figures that one pass cannot see
+PROCESS_MARGIN = 0.20  # ... and how far two processes' round times of the same loop differed here
 SAME = "no significant change"
 NOT_IN = "not in"
 
@@ -141,8 +144,15 @@ class Judgement:
 UNTESTED = ("too few", "inconclusive", "not tested")
 
 
-def judge(quantity: Quantity, base: list[list[float]], other: list[list[float]]) -> Judgement:
-    """The ratio other/base of ``quantity``'s medians, with its two-level interval and a verdict (module docstring)."""
+def judge(
+    quantity: Quantity, base: list[list[float]], other: list[list[float]], time_margin: float | None = None
+) -> Judgement:
+    """The ratio other/base of ``quantity``'s medians, with its two-level interval and a verdict (module docstring).
+
+    ``time_margin``: round times of one pass are called beyond this margin (interpreters driven side by side
+    in one run share the machine's drift, so only process-to-process variation is left unseen); None, never
+    (two separate runs: their drift is not shared).
+    """
     if not base or not other:
         return Judgement(math.nan, math.nan, math.nan, "not in both")
     if min(v for unit in base for v in unit) <= 0:  # a ratio to zero (no CPU used at all) is no figure
@@ -156,6 +166,13 @@ def judge(quantity: Quantity, base: list[list[float]], other: list[list[float]])
     direction = quantity.up if low > 1.0 else quantity.down
     if units >= 2:
         return Judgement(ratio, low, high, direction)
+    if not quantity.paired and time_margin is not None:
+        margin = 1.0 + time_margin
+        if low > margin or high < 1.0 / margin:
+            return Judgement(ratio, low, high, direction, f"one pass: beyond the {time_margin:.0%} that processes vary")
+        return Judgement(
+            ratio, low, high, SAME, f"one pass: within the {time_margin:.0%} that two processes can differ by"
+        )
     if not quantity.paired:
         return Judgement(
             ratio,

@@ -5,7 +5,9 @@ The interpreters of such a run ran each case back to back, in alternating order
 their round times can be compared directly: the ratio of each later interpreter's
 median round time to the first's, with an interval that resamples passes, then
 rounds (``quantities``: with one pass it cannot see process-to-process variation,
-so the difference is not called). Each interpreter's own paired speedups and
+so a difference is called only beyond what two processes can differ by), or the
+duel the run held between the two cases (rounds alternating head to head: the
+sequential cases and the fastest of each build, issue 19). Each interpreter's own paired speedups and
 effective cores stand beside it, and the facts each interpreter gave of itself
 (version, GIL, free-threaded build, PYTHON_GIL) head the section, with any case
 whose GIL came back on at run time.
@@ -18,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from ..stats import CONFIDENCE
-from .quantities import CORES, SPEEDUP, TIME, Quantity, groups, judge, side
+from .duel_records import A_WINS, B_WINS, EQUIVALENT, Side, find
+from .quantities import CORES, PROCESS_MARGIN, SPEEDUP, TIME, Judgement, Quantity, groups, judge, side
 from .table import Facts, cases
 from .wording import markdown_table
 
@@ -59,10 +62,11 @@ def table(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
         first = by_python.get(names[0])
         for other in names[1:]:
             later = by_python.get(other)
-            judged = judge(
+            judged = _duelled(facts, key, names[0], other) or judge(
                 TIME,
                 groups(first, TIME) if first is not None else [],
                 groups(later, TIME) if later is not None else [],
+                time_margin=PROCESS_MARGIN,
             )
             row: dict[str, Any] = dict(zip(CASE, key, strict=True))
             row.update(
@@ -82,6 +86,20 @@ def table(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
                 row[f"cores {name}"] = _cell(CORES, case)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _duelled(facts: Facts, key: tuple[Any, ...], first: str, other: str) -> Judgement | None:
+    """The case's two interpreters' duel, where the run held one, as a judgement of the later's time against the
+    first's (the duel's own ratio, seen from the first: B's time over A's)."""
+    case = dict(zip(CASE, key, strict=True))
+    sides = [Side(str(case["executor"]), int(case["workers"]), label) for label in (first, other)]
+    found = find(facts.duels, str(case["workload"]), str(case["params"]), *sides)
+    if found is None:
+        return None
+    verdict = {A_WINS: TIME.up, B_WINS: TIME.down, EQUIVALENT: f"equivalent (within {found.margin:.0%})"}.get(
+        found.outcome, "not told apart"
+    )
+    return Judgement(found.ratio, found.low, found.high, verdict, f"a duel of {2 * found.pairs} alternating rounds")
 
 
 def gil_came_back(run: dict[str, Any]) -> list[str]:
