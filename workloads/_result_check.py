@@ -54,7 +54,8 @@ def same(got: Any, want: Any, check: str) -> bool:
 
 def compares_by_identity(value: Any) -> bool:
     """Whether ``value``'s class leaves ``==`` to ``object``: only the very same object is equal to it."""
-    return type(value).__eq__ is object.__eq__
+    equality: object = type(value).__eq__
+    return equality is object.__eq__
 
 
 def pickling_error(value: Any) -> str | None:

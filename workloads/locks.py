@@ -35,12 +35,12 @@ import os
 import time
 from typing import Any
 
-from bench.vocabulary import LOCK_YIELD, NO_LOCK_YIELD
-
 from . import (
     BY_WORKERS,
     COUNTER,
     LOCK,
+    LOCK_YIELD,
+    NO_LOCK_YIELD,
     RACE,
     RLOCK,
     AsyncExecutor,
