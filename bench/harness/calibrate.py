@@ -75,7 +75,11 @@ def calibrate_one(
         if abs(took - seconds) <= TOLERANCE * seconds:
             break
         size = next_size(size, took, seconds, multiple)
-    how = f"{took * 1e3:.0f} ms measured" if size == measured else f"scaled from {took * 1e3:.0f} ms at {param}={measured:_}"
+    how = (
+        f"{took * 1e3:.0f} ms measured"
+        if size == measured
+        else f"scaled from {took * 1e3:.0f} ms at {param}={measured:_}"
+    )
     say(f"sized {workload}: {param}={size:_} for a sequential round of about {seconds * 1e3:.0f} ms ({how})")
     return size
 

@@ -14,7 +14,14 @@ from ..table import Facts
 from ..wording import not_measured_note, short
 from .kit import caption, new_figure, workers_axis
 
-LINE_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))  # ... dash-dot-dot, loose dots
+LINE_STYLES: tuple[Any, ...] = (
+    "-",
+    "--",
+    ":",
+    "-.",
+    (0, (5, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+)  # ... dash-dot-dot, loose dots
 
 
 def drawn_measures(facts: Facts, workload: str) -> list[dict[str, Any]]:
