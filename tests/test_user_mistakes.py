@@ -19,7 +19,7 @@ from bench.harness import calibrate
 from bench.harness.client import CaseFailed, run_round, start_worker
 from bench.harness.matrix import Case
 from workloads import _result_check as check
-from workloads.target import inspect_target
+from workloads.target import inspect_target, make
 
 MISTAKES = """
 import asyncio, random
@@ -171,3 +171,15 @@ def test_check_option_mistakes_are_one_line(args: list[str], said: str, tmp_path
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(said), line
+
+
+def test_what_a_function_cannot_run_under_is_one_reason_for_all_its_cases(mistakes: Path) -> None:
+    """A plain function under asyncio, an async one under the blocking executors: the reason names neither the
+    function nor the worker count, so the run says it once for all such cases."""
+    plain = [make(name, target(mistakes, name)) for name in ("square", "sample")]
+    reasons = {cls(workers, {"tasks": 4}, {}).skip_reason("asyncio", "async") for cls in plain for workers in (1, 2)}
+    (reason,) = reasons
+    assert str(reason).startswith("asyncio runs only your async def functions") and "+afunc" in str(reason)
+    coroutine = make("asquare", target(mistakes, "asquare"))
+    said = {coroutine(1, {"tasks": 4}, {}).skip_reason(name, "sync") for name in ("threads", "processes")}
+    assert len(said) == 1 and "only an event loop runs an async def function" in str(said.pop())

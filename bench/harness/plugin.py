@@ -46,14 +46,15 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def end_lines(run: Run) -> list[tuple[str, str]]:
-    """What a run says when it ends, (line, style) each: unstable cases, failures, where it was saved."""
+def end_lines(run: Run, failures: bool = True) -> list[tuple[str, str]]:
+    """What a run says when it ends, (line, style) each: unstable cases, failures (unless each had its line as it
+    happened), where it was saved."""
     lines = [
         (f"WARNING: {entry['param']} is unstable: {reason}", "yellow")
         for entry in run.benchmarks
         for reason in entry["extra_info"].get("unstable", [])
     ]
-    for failure in run.failed:
+    for failure in run.failed if failures else []:
         error = failure["error"]
         lines.append((f"FAILED {failure['name']}: {error['type']}: {one_line(error['message'])}", "red"))
     if run.saved:
@@ -113,7 +114,7 @@ class BenchPlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
-        """A case's item records its key figure or the cause of its failure, for the display (and -v's junit)."""
+        """A case's item records its key figure, or the cause of its failure, for the display to show."""
         case = case_of(item)
         if call.when == "call" and case is not None and self.run is not None:
             failure = self.run.failed[-1] if self.run.failed else None
@@ -132,10 +133,8 @@ class BenchPlugin:
         if display is None or (report.when != "call" and report.passed):
             return
         said = dict(report.user_properties)
-        if report.failed:
-            cause = said.get(CAUSE) or one_line(
-                report.longreprtext.strip().splitlines()[-1:][0] if report.longreprtext else ""
-            )
+        if report.failed:  # an item that is no case: the last line of its failure
+            cause = said.get(CAUSE) or one_line((report.longreprtext.strip().splitlines() or [""])[-1])
             display.failed(report.nodeid, str(cause))
         elif report.skipped:
             display.skipped(report.nodeid)
@@ -155,9 +154,8 @@ class BenchPlugin:
         )
         failures = f", {failed} failed" if failed else ""
         display.say(f"{how}: {measured} {'case' if measured == 1 else 'cases'} measured{failures}.", "bold")
-        for line, style in end_lines(run):
-            if not line.startswith("FAILED"):  # each failure had its line as it happened
-                display.say(line, style or None)
+        for line, style in end_lines(run, failures=False):  # each failure had its line as it happened
+            display.say(line, style or None)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """Always called, even when an interrupt came before the session began: nothing left behind."""
