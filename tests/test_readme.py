@@ -44,6 +44,7 @@ def test_the_excerpt_is_the_commands_output_for_the_committed_reference() -> Non
     made = tool.excerpt(load_run(tool.REFERENCE))
     assert tool.held(README.read_text()) == made, "run: python tools/readme_excerpt.py --write"
     assert made.startswith("On CPython") and "- **cpu**: " in made and "- **locks**: " in made
+    assert "- **ipc**" not in made and "Also in its report: " in made  # costs and latency: named, not quoted
     assert tool.replaced(README.read_text(), made) == README.read_text()
 
 
