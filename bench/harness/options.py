@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import workloads
+from workloads.target import CHECKS
 
 from ..worker.executors import defaults as default_executors
 from .parsing import (
@@ -26,6 +27,7 @@ from .parsing import (
     executor_names,
     int_list,
     name_list,
+    one_of,
     port,
     positive_duration,
     positive_int,
@@ -95,6 +97,15 @@ OPTIONS = (
         "process that runs your functions, before timing",
         str,
         "TARGET",
+    ),
+    Option(
+        "check",
+        "how each result of your functions is checked against the sequential run's, task by task: equal, "
+        "the same type, or none (for results that vary by design: random samples, timestamps) "
+        "(default: {default})",
+        one_of(CHECKS, "check"),
+        "|".join(CHECKS),
+        default=CHECKS[0],
     ),
     Option(
         "python",
