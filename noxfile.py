@@ -1,4 +1,4 @@
-"""Sessions: bench (measure), report, compare, selfcheck, tests, lint.
+"""Sessions: bench (measure), report, compare, selfcheck, tests, lint, docs.
 
 ``nox -s bench`` makes an environment with the harness and its dependencies and
 runs ``python -m bench run`` in it; everything after ``--`` is passed on, e.g.
@@ -19,7 +19,8 @@ dask tests in their own environment (``tests-distributed``), the
 subinterpreter tests under each Python 3.12+ installed here
 (``tests-subinterpreters-3.12``/``-3.13``) and the tests on a real free-threaded
 CPython (``tests-free-threaded``, which provides it as users do), so CI's
-``nox -s tests lint`` covers them.
+``nox -s tests lint docs`` covers them.
+``nox -s docs`` builds the documentation site (MkDocs, strictly) under ``site/``.
 """
 
 from __future__ import annotations
@@ -199,6 +200,15 @@ def tests_free_threaded(session: nox.Session) -> None:
     _install(session, extras=f"{MODELS},test")
     session.run("python", "-m", "bench", "free-threaded", "--environment")
     session.run("python", "-m", "pytest", "-m", "freethreaded", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/, strictly (a broken link or a missing page fails), then its tests."""
+    _install(session, extras="docs,test")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # MkDocs 2's notice, printed by every build (mkdocs.yml says why 1.6)
+    session.run("mkdocs", "build", "--strict", *session.posargs)
+    session.run("python", "-m", "pytest", "tests/test_docs.py", "tests/test_readme.py")
 
 
 @nox.session

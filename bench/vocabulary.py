@@ -55,8 +55,12 @@ UNITS = (CALL, THREAD, PROCESS, INTERPRETER, GREENLET, TASK)
 #: Measures (``Workload.measures``, saved per kind in ``extra_info["measures"]``) a judgement reads by name.
 INCREMENTS_PER_S = "increments_per_s"  # RACE: increments per second, per variant of the shared counter
 LOST_SHARE = "lost_share"  # RACE: the updates lost, in % of all, per variant
-NO_LOCK = "none"  # RACE: the variant without a lock (the race itself)
+NO_LOCK = "none"  # RACE: the plain increment without a lock (the race as people write it)
 LOCK = "lock"  # RACE: the variant with a plain mutex (the capability of that name), whose cost the verdict gives
+NO_LOCK_YIELD = "yield"  # RACE: read, yield, write without a lock: the tutorial's race, which every model can lose
+LOCK_YIELD = "yield+lock"  # RACE: the same under a Lock: the race made safe
+UNLOCKED = (NO_LOCK_YIELD, NO_LOCK)  # RACE: the variants without a lock, the tutorial's race first
+LOST_UPDATES = "lost_updates"  # RACE: the updates lost, counted, per variant (saved, not drawn)
 LATENCY_MS = "latency_ms"  # LATENCY: a short request's latency percentiles in ms (also extra_info's own key)
 P50, P90, P99 = "p50", "p90", "p99"  # the percentiles of a latency, as saved
 #: The measures a workload judged so must declare: without them its judge has nothing to read.

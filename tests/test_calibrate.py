@@ -34,7 +34,10 @@ def test_calibrate_one_scales_linearly_and_stops_within_tolerance() -> None:
     )
     assert size == 500_000
     assert calls == [1000, 500_000]  # one scaling step, then within 10%: done
-    assert said[0] == "calibrating cpu: n=1_000 took 1 ms (target 500 ms)"
+    assert said == ["sized cpu: n=500_000 for a sequential round of about 500 ms (500 ms measured)"]
+    said.clear()
+    calibrate.calibrate_one("cpu", "n", {"n": 1000}, 0.5, measure=lambda w, v, t: 1.0, say=said.append)
+    assert said == ["sized cpu: n=125 for a sequential round of about 500 ms (scaled from 1000 ms at n=250)"]
 
 
 def test_a_size_rounds_up_to_a_multiple() -> None:
@@ -94,6 +97,17 @@ def test_a_failing_calibration_keeps_a_default_and_goes_on(tmp_path: Path) -> No
     sizes = calibrate.calibrate(chosen, measure=measure, say=said.append)
     assert sizes["boom"] == calibrate.FIRST_TASKS * max(chosen.ladder("boom"))
     assert any("calibrating boom failed (ValueError: boom)" in line for line in said)
+
+
+def test_a_result_that_cannot_be_checked_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    """Every case of a function whose results cannot be checked would fail the same way: one UserError instead."""
+    chosen = with_target(make_config(tmp_path, workloads=["cpu"]), "lam")
+
+    def measure(workload: str, values: dict[str, Any], target: dict[str, Any] | None) -> float:
+        raise CaseFailed("ResultError", "lam(0) returns a new function on every call")
+
+    with pytest.raises(UserError, match=r"^m:lam: lam\(0\) returns a new function on every call$"):
+        calibrate.calibrate(chosen, measure=measure, say=lambda _: None)
 
 
 def test_a_user_functions_tasks_are_capped(tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def interrupt_run(tmp_path: Path, signum: int, after_a_case: bool) -> tuple[int,
                 journals = list(results_dir.rglob(".journal-*.jsonl"))
                 if after_a_case and any('"kind": "benchmark"' in p.read_text() for p in journals):
                     break
-                if not after_a_case and "test_case[" in (tmp_path / "out.txt").read_text():
+                if not after_a_case and "Measuring " in (tmp_path / "out.txt").read_text():
                     break
                 assert proc.poll() is None, "the run ended before it could be interrupted"
                 assert time.monotonic() < deadline, "nothing happened within 60 s"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -320,19 +319,6 @@ def test_report_to_an_unwritable_place_is_one_error_line(
     assert cli.main(["report", str(tiny_run), "--out", str(blocker)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("ERROR: cannot write the report") and error.count("\n") == 1
-
-
-def test_the_readme_opens_with_the_reference_verdict_and_its_pictures() -> None:
-    """The README's verdict is the one in the committed 2-core report, and every picture it shows exists."""
-    readme = (ROOT / "README.md").read_text()
-    index = (ROOT / "reports" / "reference-2-cores" / "index.md").read_text()
-    verdict = [
-        line for line in index.split("## Verdict")[1].split("## Figures")[0].splitlines() if line.startswith("- ")
-    ]
-    assert verdict and all(line in readme for line in verdict)
-    pictures = re.findall(r"\]\((reports/[^)]+\.png)\)", readme)
-    assert pictures[:2] == ["reports/reference-2-cores/verdict.png", "reports/reference-2-cores/cpu_per_core-cpu.png"]
-    assert [p for p in pictures if not (ROOT / p).is_file()] == []
 
 
 def test_duels_and_redone_rounds_are_in_the_report(tiny_run_data: dict[str, Any], tmp_path: Path) -> None:

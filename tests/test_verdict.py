@@ -260,11 +260,45 @@ def test_a_race_reports_lost_updates_and_what_a_lock_costs() -> None:
             )
         )
     (found,) = verdict.verdicts(synthetic.run(facts, cases))
-    assert "Without a lock, at 4 units: processes 60% of the updates were lost." in found.text
-    assert "threads lost none without a lock at 4 units" in found.text
+    assert "Without a lock, at 4 units: the plain increment lost updates under processes 60%; " in found.text
+    assert "threads lost none (the race did not strike)" in found.text
     assert "processes lock 2,000,000 alone, 1,000,000 shared by 4" in found.text
     assert "Not measured: threads rlock (not offered)." in found.text
     assert found.winners == ("threads",)
+
+
+def test_the_read_yield_write_race_comes_first_with_how_many_updates_were_lost() -> None:
+    """Each variant without a lock says who lost updates, in % and in updates; a Lock around the race is safe."""
+    facts = {
+        "count": kind_of(
+            "race",
+            ("increments_per_s", "Increments per second", "increments/s", False),
+            ("lost_share", "Updates lost", "%", True),
+        )
+    }
+    cases = []
+    for executor, raced, plain in (("threads", 75.0, 0.0), ("processes", 50.0, 25.0), ("asyncio", 0.0, 0.0)):
+        for workers in (1, 4):
+            at = workers > 1
+            cases.append(
+                measured(
+                    "count",
+                    executor,
+                    workers,
+                    {
+                        "increments_per_s": {"none": 9e6, "lock": 3e6, "yield": 2e6, "yield+lock": 1e6},
+                        "lost_share": {"none": plain * at, "lock": 0.0, "yield": raced * at, "yield+lock": 0.0},
+                        "lost_updates": {"none": 80 * plain * at, "yield": 80 * raced * at},
+                    },
+                )
+            )
+    (found,) = verdict.verdicts(synthetic.run(facts, cases))
+    assert found.text.startswith(
+        "Without a lock, at 4 units: read, yield, write (the race) lost updates under threads 75% (6,000 of 8,000) "
+        "and processes 50% (4,000 of 8,000); asyncio lost none (the race did not strike). "
+        "The plain increment lost updates under processes 25% (2,000 of 8,000); threads and asyncio lost none"
+    )
+    assert "Fastest safe counting: threads with lock" in found.text  # an unlocked variant is never "safe"
 
 
 def test_latency_says_who_keeps_a_request_short_beside_busy_units() -> None:

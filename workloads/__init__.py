@@ -41,6 +41,8 @@ from bench.vocabulary import IDEAL as IDEAL
 from bench.vocabulary import JUDGED_WORDS as JUDGED_WORDS
 from bench.vocabulary import JUDGEMENTS as JUDGEMENTS
 from bench.vocabulary import LATENCY as LATENCY
+from bench.vocabulary import LOCK_YIELD as LOCK_YIELD
+from bench.vocabulary import NO_LOCK_YIELD as NO_LOCK_YIELD
 from bench.vocabulary import PAIRED as PAIRED
 from bench.vocabulary import RACE as RACE
 from bench.vocabulary import SCALING as SCALING

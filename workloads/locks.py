@@ -1,10 +1,21 @@
-"""A shared counter: W units each add 1 to it K times, with no lock, with a Lock and with an RLock.
+"""A shared counter: W units each add 1 to it K times, with and without a lock; and the read, yield, write race.
 
 Each executor uses its own primitives: threading.Lock and RLock around an
 attribute under threads, a multiprocessing Lock and RLock around a RawValue in
 shared memory under processes, gevent.lock and asyncio.Lock for coroutines.
 Without a lock, ``counter.value += 1`` is a read and a write: a unit that
 switches between the two writes back a stale value, and an update is lost.
+
+Two increments run, each as its own variants. The plain one (``counter.value
++= 1``, or ``--locks-body``'s) with no lock, a Lock and an RLock: what people
+write, and what a lock costs. And the tutorial's race, read, yield, write
+(``yield``; ``yield+lock`` under a Lock), where every model that runs units at
+once loses updates: the unit lets the others run between its read and its
+write, which a switch at the wrong moment does unasked. Its yield is the
+model's own (gevent's patched ``time.sleep(0)``, ``await asyncio.sleep(0)``),
+else ``os.sched_yield()``: it lets the other threads take the GIL (and the
+other processes the CPU) without the ~50 us of timer slack a ``time.sleep(0)``
+costs on Linux, so the race's variants cost about what the plain ones do.
 
 Lost updates are a finding here, not a failure. Every unit counts its own
 iterations privately (``attempts``), so ``lost = attempts - counted`` is
@@ -20,6 +31,7 @@ With one unit the lock is uncontended; with W it is contended.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from typing import Any
 
@@ -27,6 +39,8 @@ from . import (
     BY_WORKERS,
     COUNTER,
     LOCK,
+    LOCK_YIELD,
+    NO_LOCK_YIELD,
     RACE,
     RLOCK,
     AsyncExecutor,
@@ -39,8 +53,16 @@ from . import (
     register,
 )
 
-VARIANTS = ("none", LOCK, RLOCK)  # no lock, then each lock the executor offers
 BODIES = ("counter.value += 1", "counter.value = plus_one(counter.value)", "read; yield; write")
+RACE_BODY = 2  # read; yield; write: the tutorial's race
+#: Every variant: (its lock, or None; whether it runs the race's body rather than --locks-body's), in order.
+VARIANTS = {
+    "none": (None, False),
+    LOCK: (LOCK, False),
+    RLOCK: (RLOCK, False),
+    NO_LOCK_YIELD: (None, True),
+    LOCK_YIELD: (LOCK, True),
+}
 
 
 def plus_one(value: int) -> int:
@@ -68,11 +90,19 @@ def _call(counter: Any, count: int) -> int:
     return done
 
 
+def pause() -> None:
+    """Let the other units run: gevent's patched sleep switches greenlets; otherwise the OS's yield."""
+    if time.sleep.__module__ != "time" or not hasattr(os, "sched_yield"):  # patched (gevent), or no sched_yield
+        time.sleep(0)
+    else:
+        os.sched_yield()  # releases the GIL, as a sleep does, without a sleep's timer slack
+
+
 def _yield(counter: Any, count: int) -> int:
     done = 0
     for _ in range(count):
         value = counter.value
-        time.sleep(0)  # lets the other units run (gevent's patched sleep too)
+        pause()
         counter.value = value + 1
         done += 1
     return done
@@ -101,7 +131,7 @@ def _yield_locked(counter: Any, lock: Any, count: int) -> int:
     for _ in range(count):
         with lock:
             value = counter.value
-            time.sleep(0)
+            pause()
             counter.value = value + 1
         done += 1
     return done
@@ -156,15 +186,30 @@ class Locks(Workload):
     )  # each round also reports "lost_updates", the count, saved but not drawn
     params = (
         Param("increments", "int", 20_000, 5_000, "increments per unit per variant"),
-        Param("body", "count0", 0, 0, "the increment: " + ", ".join(f"{i}={b}" for i, b in enumerate(BODIES))),
+        Param(
+            "body",
+            "count0",
+            0,
+            0,
+            "the plain variants' increment: " + ", ".join(f"{i}={b}" for i, b in enumerate(BODIES)),
+        ),
+        Param(
+            "race_increments",
+            "count0",
+            5_000,  # each yield is a switch, and under a Lock the units take turns: a quarter of the plain count
+            2_000,
+            "increments per unit of the read, yield, write variants, no lock and a Lock (0: leave them out)",
+        ),
     )
 
     @classmethod
     def describe(cls, values: dict[str, Any]) -> str:
         body = BODIES[int(values["body"]) % len(BODIES)]
+        race = int(values.get("race_increments", 0))
+        raced = f"; and {race:,} times read, yield, write (the race), with no lock and a Lock" if race else ""
         return (
             f"each of the workers adds 1 to one shared counter {int(values['increments']):,} times "
-            f"({body}), with no lock, a Lock, an RLock"
+            f"({body}), with no lock, a Lock, an RLock{raced}"
         )
 
     @property
@@ -172,58 +217,73 @@ class Locks(Workload):
         return int(self.p["body"]) % len(BODIES)
 
     def variants(self) -> list[str]:
-        """No lock, then each lock this executor offers."""
-        return [variant for variant in VARIANTS if variant == "none" or offered(variant, self.offers)]
+        """The plain variants (no lock, then each lock this executor offers), then the race's, if asked for."""
+        racing = int(self.p.get("race_increments", 0)) > 0
+        return [
+            variant
+            for variant, (lock, race) in VARIANTS.items()
+            if (lock is None or offered(lock, self.offers)) and (racing or not race)
+        ]
+
+    def _plan(self, variant: str) -> tuple[str | None, int, int]:
+        """A variant's lock (None: none), body and increments per unit."""
+        lock, race = VARIANTS[variant]
+        if race:
+            return lock, RACE_BODY, int(self.p["race_increments"])
+        return lock, self.body, int(self.p["increments"])
 
     def uses(self, offers: Any) -> dict[str, int]:
-        return {COUNTER: 1, **{variant: 1 for variant in VARIANTS[1:] if offered(variant, offers)}}
+        return {COUNTER: 1, **{lock: 1 for lock in (LOCK, RLOCK) if offered(lock, offers)}}
 
     def _outcome(self, results: dict[str, tuple[int, int, float]]) -> Outcome:
         """From each variant's (attempts, counted, seconds): the check, the measures, what was left out."""
-        expected = self.workers * int(self.p["increments"])
         problems: list[str] = []
         measures: dict[str, dict[str, float]] = {"increments_per_s": {}, "lost_share": {}, "lost_updates": {}}
+        total = 0
         for variant, (attempts, counted, seconds) in results.items():
+            lock, _, count = self._plan(variant)
+            expected = self.workers * count
+            total += expected
             lost = attempts - counted  # measured: every unit tallied its own increments
             if counted + lost != expected:
                 problems.append(f"{variant}: the units made {attempts} increments, not {expected}")
             if counted > attempts or counted < 1:
                 problems.append(f"{variant}: counted {counted} of {attempts} increments (a race only loses)")
-            if variant != "none" and lost:
+            if lock is not None and lost:
                 problems.append(f"{variant}: {lost} updates lost under a lock")
             measures["increments_per_s"][variant] = expected / max(seconds, 1e-9)
             measures["lost_share"][variant] = 100.0 * lost / expected
             measures["lost_updates"][variant] = lost
-        not_measured = {variant: "this executor offers no such lock" for variant in VARIANTS if variant not in results}
+        not_measured = {
+            variant: "this executor offers no such lock"
+            for variant in (LOCK, RLOCK)
+            if variant not in results and not offered(variant, self.offers)
+        }
         extra = {"measures": measures, "not_measured": not_measured}
-        return Outcome(
-            value=problems,
-            expected=[],
-            amount=expected * len(results),
-            extra=extra,
-            detail="; ".join(problems),
-        )
+        return Outcome(value=problems, expected=[], amount=total, extra=extra, detail="; ".join(problems))
 
     def run_sync(self, ex: SyncExecutor) -> Outcome:
-        counter, count = ex.shared(COUNTER), int(self.p["increments"])
+        counter = ex.shared(COUNTER)
         results: dict[str, tuple[int, int, float]] = {}
         for variant in self.variants():
-            lock = None if variant == "none" else ex.shared(variant)
+            lock_name, body, count = self._plan(variant)
+            lock = None if lock_name is None else ex.shared(lock_name)
             counter.value = 0
             started = time.perf_counter()
-            units = [ex.submit(add, counter, lock, count, self.body) for _ in range(self.workers)]
+            units = [ex.submit(add, counter, lock, count, body) for _ in range(self.workers)]
             attempts = sum(unit.result() for unit in units)
             results[variant] = (attempts, int(counter.value), time.perf_counter() - started)
         return self._outcome(results)
 
     async def run_async(self, ex: AsyncExecutor) -> Outcome:
-        counter, count = ex.shared(COUNTER), int(self.p["increments"])
+        counter = ex.shared(COUNTER)
         results: dict[str, tuple[int, int, float]] = {}
         for variant in self.variants():
-            lock = None if variant == "none" else ex.shared(variant)
+            lock_name, body, count = self._plan(variant)
+            lock = None if lock_name is None else ex.shared(lock_name)
             counter.value = 0
             started = time.perf_counter()
-            units = [ex.submit(add_async(counter, lock, count, self.body)) for _ in range(self.workers)]
+            units = [ex.submit(add_async(counter, lock, count, body)) for _ in range(self.workers)]
             attempts = sum([await unit for unit in units])
             results[variant] = (attempts, int(counter.value), time.perf_counter() - started)
         return self._outcome(results)

@@ -22,17 +22,28 @@ processes load the code (``install``).
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import AsyncExecutor, Outcome, Param, ProcessSetup, SyncExecutor, Workload
+from ._result_check import CHECKS, EQUAL, ResultError, mismatch, reference_problem, same
 from ._user_code import Spec, TargetError, check_signature, file_facts, function, is_async, load_module, version_of
 
-__all__ = ["SERVER_ENV", "Spec", "Target", "TargetError", "inspect_target", "install", "looks_like_target", "make"]
+__all__ = [
+    "CHECKS",
+    "EQUAL",
+    "SERVER_ENV",
+    "ResultError",
+    "Spec",
+    "Target",
+    "TargetError",
+    "inspect_target",
+    "install",
+    "looks_like_target",
+    "make",
+]
 
-SHOWN_CHARS = 80  # of a mismatched value, in a failure message
 SERVER_FLAG = "BENCH_NEEDS_SERVER"  # a module setting this true gets the local server, its address in SERVER_ENV
 SERVER_ENV = "BENCH_SERVER_URL"
 
@@ -112,29 +123,16 @@ def install(info: dict[str, Any]) -> Installed:
 
 def call(i: int) -> Any:
     """Task ``i`` of the plain form (module level, so a pool can pickle it by reference)."""
-    assert _INSTALLED is not None and _INSTALLED.plain is not None, "install() first"
+    assert _INSTALLED is not None, "install() first"
+    assert _INSTALLED.plain is not None, "this target has no plain form: only an async executor runs it"
     return _INSTALLED.plain(i)
 
 
 async def acall(i: int) -> Any:
     """Task ``i`` of the async form."""
-    assert _INSTALLED is not None and _INSTALLED.coroutine is not None, "install() first"
+    assert _INSTALLED is not None, "install() first"
+    assert _INSTALLED.coroutine is not None, "this target has no async def form: only a blocking executor runs it"
     return await _INSTALLED.coroutine(i)
-
-
-def _equal(got: Any, want: Any) -> bool:
-    try:
-        return bool(got == want)
-    except Exception:  # an array's == is elementwise: compare what would cross a process boundary
-        try:
-            return pickle.dumps(got) == pickle.dumps(want)
-        except Exception:
-            return repr(got) == repr(want)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 class Target(Workload):
@@ -165,54 +163,55 @@ class Target(Workload):
         return int(self.p["tasks"])
 
     def skip_reason(self, executor: str, style: str) -> str | None:
+        both = f"{self.info['where']}:func+afunc"
         if style == "async" and not self.info.get("async"):
             # Skipped, not measured as blocking: in the loop a plain function runs one task at a time (that is
             # the sequential case again), and through run_in_executor it would be the threads case again.
             return (
-                f"{self.info['sync']} is a plain function: in asyncio's loop it would block the loop (one task at a "
-                f"time, as sequential), and through run_in_executor it would be the threads case; give an async "
-                f"form too ({self.info['where']}:{self.info['sync']}+afunc) to measure asyncio"
+                f"{executor} runs only your async def functions: a plain one would block its loop (the sequential "
+                f"case again); give both forms to measure it ({both})"
             )
         if style == "sync" and not self.info.get("sync"):
-            return (
-                f"{self.info['async']} is async def: only asyncio runs it; give a plain form too "
-                f"({self.info['where']}:func+{self.info['async']}) to measure {executor}"
-            )
+            return f"only an event loop runs an async def function; give both forms to measure the others ({both})"
         return None
 
     def process_setup(self) -> ProcessSetup | None:
         return install, (self.info,)
 
-    def _set_expected(self, values: list[Any]) -> None:
+    @property
+    def check(self) -> str:
+        """How results are checked against the sequential run's (``--check``)."""
+        return str(self.info.get("check") or EQUAL)
+
+    def _set_expected(self, values: list[Any], again: Any) -> None:
+        """Keep the sequential run's values, once ``again`` (task 0 called a second time) shows they can be kept."""
+        name = str(self.info.get("sync") or self.info.get("async"))
+        crosses = bool(self.context.get("crosses_processes"))  # its results come back pickled
+        problem = reference_problem(name, values[0], again, self.check, crosses) if values else None
+        if problem:
+            raise ResultError(problem)
         type(self).expected = values
 
     def prepare_sync(self, ex: SyncExecutor) -> None:
         install(self.info)
         if type(self).expected is None:
-            self._set_expected([call(i) for i in range(self.tasks)])
+            self._set_expected([call(i) for i in range(self.tasks)], call(0))
 
     async def prepare_async(self, ex: AsyncExecutor) -> None:
         installed = install(self.info)
         if type(self).expected is None:
             if installed.plain is not None:  # the plain form is the reference whenever there is one
-                self._set_expected([call(i) for i in range(self.tasks)])
+                self._set_expected([call(i) for i in range(self.tasks)], call(0))
             else:
-                self._set_expected([await acall(i) for i in range(self.tasks)])
+                self._set_expected([await acall(i) for i in range(self.tasks)], await acall(0))
 
     def _check(self, results: list[Any]) -> Outcome:
         expected = type(self).expected
         assert expected is not None, "prepare first"
-        equal = [i for i, (got, want) in enumerate(zip(results, expected, strict=False)) if _equal(got, want)]
-        detail = ""
-        if len(results) != len(expected):
-            detail = f"{len(results)} results came back for {len(expected)} tasks"
-        elif len(equal) != len(expected):
-            first = next(i for i in range(len(expected)) if i not in set(equal))
-            detail = (
-                f"{len(expected) - len(equal)} of {len(expected)} tasks differ from the sequential run; first, "
-                f"task {first}: got {_short(results[first])}, expected {_short(expected[first])}"
-            )
-        return Outcome(value=len(equal), expected=len(expected), amount=self.tasks, detail=detail)
+        passed = sum(same(got, want, self.check) for got, want in zip(results, expected, strict=False))
+        return Outcome(
+            value=passed, expected=len(expected), amount=self.tasks, detail=mismatch(results, expected, self.check)
+        )
 
     def run_sync(self, ex: SyncExecutor) -> Outcome:
         return self._check(ex.map(call, list(range(self.tasks))))

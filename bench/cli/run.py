@@ -25,6 +25,7 @@ from .. import results
 from ..harness import clock
 from ..harness import config as run_config
 from ..harness.calibrate import calibrate
+from ..harness.display import Display
 from ..harness.options import add_options
 from ..harness.plugin import BenchPlugin
 from .parser import EXIT_BAD_INPUT, REPORTS, Parser
@@ -33,17 +34,25 @@ from .salvage import salvage
 SUITE = Path(__file__).parents[1] / "harness" / "suite.py"
 PYTEST_FLAGS = ("-x", "-v", "-q")  # pytest's own options that `bench run` passes through
 PYTEST_OPTIONS = ("-k", "-m")  # ... and those that take a value
+#: A failed case never used its benchmark fixture: pytest-benchmark's warning about it says nothing the failure
+#: does not (pytest's -W: action:message:category).
+UNUSED_FIXTURE = "ignore:Benchmark fixture was not used at all:pytest_benchmark.logger.PytestBenchmarkWarning"
 
 
 def pytest_args(known: argparse.Namespace) -> list[str]:
-    """pytest's command line for the suite; our own ini overrides keep a project's pytest settings out."""
-    passed: list[str] = []
-    for flag in PYTEST_FLAGS:
-        passed += [flag] * getattr(known, flag[1:])
+    """pytest's command line for the suite; our own ini overrides keep a project's pytest settings out.
+
+    With -v, pytest's own terminal shows the run (an item per line, its summaries). Without it the run's own
+    display does (``bench.harness.display``), so pytest's terminal is off, and with it the options only it
+    knows (-r, -q, -v, the console style); capturing is off too, so the live display reaches the terminal
+    (the suite prints nothing itself, and workers write to their own files).
+    """
+    selected: list[str] = []
     for option in PYTEST_OPTIONS:
         for value in getattr(known, option[1:]) or []:
-            passed += [option, value]
-    return [
+            selected += [option, value]
+    selected += ["-x"] * known.x
+    common = [
         str(SUITE),
         "-p",
         "no:cacheprovider",
@@ -53,16 +62,23 @@ def pytest_args(known: argparse.Namespace) -> list[str]:
         "addopts=",
         "-o",
         "filterwarnings=",
-        "-o",
-        "console_output_style=count",
-        "-v",
-        "-rfEs",
+        "-W",
+        UNUSED_FIXTURE,
         "--benchmark-sort=name",
         "--benchmark-group-by=group",
         "--benchmark-columns=min,median,max,iqr,rounds",
         f"--benchmark-timer={clock.TIMER}",  # the rounds the harness counted, replayed (bench.harness.clock)
-        *passed,
+        *selected,
     ]
+    if not verbose(known):
+        return [*common, "-p", "no:terminal", "--capture=no"]
+    shown = [flag for flag in ("-v", "-q") for _ in range(getattr(known, flag[1:]))]
+    return [*common, "-o", "console_output_style=count", "-v", "-rfEs", *shown]
+
+
+def verbose(known: argparse.Namespace) -> bool:
+    """-v: pytest's own terminal shows the run instead of the run's display."""
+    return bool(known.v)
 
 
 def run_parser() -> Parser:
@@ -106,7 +122,8 @@ def main(argv: list[str]) -> int:
     known = run_parser().parse_args(argv)
     config = run_config.build(vars(known))  # every UserError now, before anything runs
     salvage(Path(config.results))
-    plugin = BenchPlugin(config.with_sizes(calibrate(config)), [sys.argv[0], "run", *argv])
+    display = None if verbose(known) else Display(quiet=bool(known.q))
+    plugin = BenchPlugin(config.with_sizes(calibrate(config)), [sys.argv[0], "run", *argv], display)
     # Started from a pytest-xdist worker (a test suite that runs the harness), pytest-benchmark would read this
     # and silently disable every measurement: this run is no xdist worker.
     os.environ.pop("PYTEST_XDIST_WORKER", None)
@@ -121,19 +138,20 @@ def main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     saved = plugin.run.saved if plugin.run is not None else None
     if saved is not None:
-        after_run(saved, write=not known.no_report)
+        after_run(saved, write=not known.no_report, headline=verbose(known))
     return int(code)
 
 
-def after_run(saved: Path, write: bool) -> None:
-    """What a reader looks for, from the saved file: the headline table, then the verdict last, where the eye lands."""
+def after_run(saved: Path, write: bool, headline: bool = True) -> None:
+    """What a reader looks for, from the saved file: the headline table (where the run's lines did not show each
+    case's figure already), then the verdict last, where the eye lands."""
     from ..analysis import verdict  # pandas and matplotlib: only once the measuring is over
     from ..analysis.side_by_side import printed
-    from ..analysis.summary import headline
+    from ..analysis.summary import headline as headline_table
     from ..analysis.table import cases
 
     run = results.load_run(saved)
-    table = headline(run)
+    table = headline_table(run) if headline else ""
     if table:
         print("\nconcurrency-bench: headline figures")
         print(table)

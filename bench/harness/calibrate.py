@@ -15,7 +15,10 @@ import statistics
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from workloads.target import ResultError
+
 from .. import BASELINE
+from ..errors import UserError
 from .client import CaseFailed, run_round, start_worker
 from .config import RunConfig, target_round_seconds
 from .matrix import Case
@@ -23,6 +26,7 @@ from .matrix import Case
 TRIES = 3
 ROUNDS_PER_TRY = 4  # the first is a warm-up
 TOLERANCE = 0.10
+ASYNC_BASELINE = "asyncio"  # an async-only function's sequential round: its tasks awaited one at a time
 FIRST_TASKS = 4  # a user function's first try; its tasks may take anything from microseconds to seconds
 MAX_TASKS = 10_000  # beyond this, dispatching a task costs more than running it under every executor
 
@@ -31,8 +35,13 @@ Measure = Callable[[str, Mapping[str, Any], Mapping[str, Any] | None], float]
 
 
 def measure_round(workload: str, values: Mapping[str, Any], target: Mapping[str, Any] | None = None) -> float:
-    """Median seconds of a sequential round of ``workload`` at ``values`` (the worker's own timing)."""
-    case = Case(workload, BASELINE, 1, tuple(sorted(values.items())))
+    """Median seconds of a sequential round of ``workload`` at ``values`` (the worker's own timing).
+
+    A user's async-only function cannot run under ``sequential``: its round is its tasks awaited one at a
+    time on one event loop, as its paired baseline is (``bench.worker.case``).
+    """
+    async_only = target is not None and not target.get("sync")
+    case = Case(workload, ASYNC_BASELINE if async_only else BASELINE, 1, tuple(sorted(values.items())))
     child, _ = start_worker(case, {}, target=target)
     try:
         times = [float(run_round(child, 600)["worker_s"]) for _ in range(ROUNDS_PER_TRY)]
@@ -61,11 +70,17 @@ def calibrate_one(
     """The size of ``param`` that makes a sequential round of ``workload`` take about ``seconds``."""
     size = int(values[param]) or FIRST_TASKS
     for _ in range(TRIES):
+        measured = size
         took = measure(workload, {**values, param: size}, target)
-        say(f"calibrating {workload}: {param}={size:_} took {took * 1e3:.0f} ms (target {seconds * 1e3:.0f} ms)")
         if abs(took - seconds) <= TOLERANCE * seconds:
             break
         size = next_size(size, took, seconds, multiple)
+    how = (
+        f"{took * 1e3:.0f} ms measured"
+        if size == measured
+        else f"scaled from {took * 1e3:.0f} ms at {param}={measured:_}"
+    )
+    say(f"sized {workload}: {param}={size:_} for a sequential round of about {seconds * 1e3:.0f} ms ({how})")
     return size
 
 
@@ -93,6 +108,8 @@ def calibrate(
                 name, param, config.values[name], seconds, target=target, multiple=multiple, measure=measure, say=say
             )
         except CaseFailed as exc:
+            if exc.kind == ResultError.__name__:  # every case would fail the same way: say it once, now
+                raise UserError(f"{target['spec'] if target else name}: {exc}") from None
             size = int(config.values[name][param]) or FIRST_TASKS * multiple
             say(f"calibrating {name} failed ({exc.kind}: {exc}); using {param}={size}: its cases will show the error")
         if target is not None and size > MAX_TASKS:

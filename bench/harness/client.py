@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workloads.target import ResultError
+
 from ..worker.protocol import STACKS_SIGNAL
 from .child import Child, ChildError, python_argv
 from .interpreters import Interpreter
@@ -47,9 +49,10 @@ def start_worker(
         raise
     if ready.get("event") != "ready":
         child.stop(polite=None)
-        raise CaseFailed(
-            ready.get("type", "StartError"), f"worker did not start: {ready.get('message')}", ready.get("traceback", "")
-        )
+        kind, message = ready.get("type", "StartError"), ready.get("message")
+        # A user's results that cannot be checked are the cause itself, said in full (workloads.target).
+        said = message if kind == ResultError.__name__ else f"worker did not start: {message}"
+        raise CaseFailed(kind, str(said), ready.get("traceback", ""))
     return child, ready
 
 

@@ -239,7 +239,9 @@ def _workloads(options: Mapping[str, Any], quick: bool) -> tuple[dict[str, dict[
         raise UserError("--setup is for your own functions: name one in --workloads (module:function)")
     if not specs and options.get("tasks"):
         raise UserError("--tasks sizes your own functions: name one in --workloads (module:function)")
-    found = targets.resolve(specs, options.get("setup"), set(builtin))
+    if not specs and options.get("check"):
+        raise UserError("--check is how your own functions' results are checked: name one in --workloads")
+    found = targets.resolve(specs, options.get("setup"), set(builtin), options.get("check") or default("check"))
     by_spec = {report["spec"]: name for name, report in found.items()}
     return found, [by_spec.get(item, item) for item in chosen_names]
 

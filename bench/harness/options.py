@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import workloads
+from workloads.target import CHECKS
 
 from ..worker.executors import defaults as default_executors
 from .parsing import (
@@ -32,6 +33,7 @@ from .parsing import (
     int_list,
     name_list,
     non_negative_float,
+    one_of,
     port,
     positive_duration,
     positive_int,
@@ -108,6 +110,15 @@ OPTIONS = (
         "process that runs your functions, before timing",
         str,
         "TARGET",
+    ),
+    Option(
+        "check",
+        "how each result of your functions is checked against the sequential run's, task by task: equal, "
+        "the same type, or none (for results that vary by design: random samples, timestamps) "
+        "(default: {default})",
+        one_of(CHECKS, "check"),
+        "|".join(CHECKS),
+        default=CHECKS[0],
     ),
     Option(
         "python",

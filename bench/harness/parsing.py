@@ -116,6 +116,18 @@ def name_list(choices: Callable[[], list[str]], what: str) -> Callable[[str], li
     return parse
 
 
+def one_of(choices: tuple[str, ...], what: str) -> Callable[[str], str]:
+    """One of ``choices``, as typed."""
+
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise argparse.ArgumentTypeError(f"{text!r} is no {what}; choose from: {', '.join(choices)}")
+        return text
+
+    parse.__name__ = what.replace(" ", "_")
+    return parse
+
+
 def workload_item(text: str) -> str:
     """A built-in workload's name, or a user target (``module:function``, ``path/file.py:function``)."""
     names = list(workloads.load_all())

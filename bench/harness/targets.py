@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workloads.target import Spec, TargetError
+from workloads.target import EQUAL, Spec, TargetError
 
 from ..errors import UserError
 from .child import Child, ChildError, python_argv
@@ -53,10 +53,10 @@ def label(report: dict[str, Any], taken: set[str]) -> str:
     return qualified if qualified not in taken else f"{where}:{names}"
 
 
-def resolve(specs: list[str], setup: str | None, builtin: set[str]) -> dict[str, dict[str, Any]]:
-    """Label -> inspection report for every target, in the order given."""
+def resolve(specs: list[str], setup: str | None, builtin: set[str], check: str = EQUAL) -> dict[str, dict[str, Any]]:
+    """Label -> inspection report for every target, in the order given, with how its results are checked."""
     found: dict[str, dict[str, Any]] = {}
     for spec in specs:
-        report = inspect(spec, setup)
+        report = {**inspect(spec, setup), "check": check}
         found[label(report, builtin | set(found))] = report
     return found

@@ -66,7 +66,10 @@ class Case:
         if context.get("url"):  # a user's function finds the local server here (pool processes inherit it)
             os.environ[SERVER_ENV] = context["url"]
         executor_info = info(config["executor"])
-        self.workload = workload_cls(config["workers"], config["params"], {**context, "offers": executor_info.offers})
+        # What the workload may ask of its executor, and whether its units' results come back pickled (a user's
+        # function whose results cannot be is told so before any round: workloads.target).
+        own = {"offers": executor_info.offers, "crosses_processes": executor_info.whole_interpreters}
+        self.workload = workload_cls(config["workers"], config["params"], {**context, **own})
         raise_open_files_limit(self.workload.units() + OPEN_FILES_SPARE)
         self.style = executor_info.style
         self.executor = create(

@@ -14,7 +14,14 @@ from ..table import Facts
 from ..wording import not_measured_note, short
 from .kit import caption, new_figure, workers_axis
 
-LINE_STYLES = ("-", "--", ":", "-.")
+LINE_STYLES: tuple[Any, ...] = (
+    "-",
+    "--",
+    ":",
+    "-.",
+    (0, (5, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+)  # ... dash-dot-dot, loose dots
 
 
 def drawn_measures(facts: Facts, workload: str) -> list[dict[str, Any]]:
@@ -81,6 +88,20 @@ def costs_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | N
     return fig
 
 
+def _without_flat_zeros(
+    rows: list[tuple[pd.Series, str, float]],
+) -> tuple[list[tuple[pd.Series, str, float]], list[str]]:
+    """The rows without the kinds that are 0 in every case, and those kinds (the panel names them instead).
+
+    Lines lying on zero hide each other and the ones that matter (the updates a lock never loses).
+    """
+    kinds = list(dict.fromkeys(kind for _, kind, _ in rows))
+    flat = [kind for kind in kinds if all(value == 0 for _, k, value in rows if k == kind)]
+    if len(flat) == len(kinds):
+        return rows, []
+    return [row for row in rows if row[1] not in flat], flat
+
+
 def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figure | None:
     """Each measure of ``workload`` against workers: colour by executor, line style by kind."""
     measures = [(m, measure_rows(frame, workload, m["name"])) for m in drawn_measures(facts, workload)]
@@ -91,7 +112,8 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
     workers = sorted({int(row["workers"]) for _, rows in measures for row, _, _ in rows})
     kinds = list(dict.fromkeys(kind for _, rows in measures for _, kind, _ in rows))  # one style per kind, everywhere
     executors: set[str] = set()
-    for ax, (measure, rows) in zip(axes, measures, strict=True):
+    for ax, (measure, all_rows) in zip(axes, measures, strict=True):
+        rows, flat = _without_flat_zeros(all_rows)
         lines: dict[tuple[str, str], list[tuple[int, float]]] = {}
         for row, kind, value in rows:
             lines.setdefault((str(row["executor"]), kind), []).append((int(row["workers"]), value))
@@ -102,7 +124,8 @@ def by_workers_figure(frame: pd.DataFrame, facts: Facts, workload: str) -> Figur
         if measure.get("log", True) and min(value for _, _, value in rows) > 0:
             ax.set_yscale("log")
         workers_axis(ax, workers)
-        ax.set_title(measure_title(measure), fontsize=10)
+        zeros = f"\n(0 under every executor: {', '.join(flat)})" if flat else ""
+        ax.set_title(measure_title(measure) + zeros, fontsize=10)
         ax.set_ylabel(measure["unit"] + (" (log scale)" if ax.get_yscale() == "log" else ""))
         executors |= {executor for executor, _ in lines}
     ordered = sorted(executors, key=lambda name: (facts.rank(name), name))

@@ -11,7 +11,18 @@ from typing import Any
 
 import pandas as pd
 
-from ...vocabulary import INCREMENTS_PER_S, LATENCY_MS, LOCK, LOST_SHARE, NO_LOCK, P50, P99
+from ...vocabulary import (
+    INCREMENTS_PER_S,
+    LATENCY_MS,
+    LOCK,
+    LOST_SHARE,
+    LOST_UPDATES,
+    NO_LOCK,
+    NO_LOCK_YIELD,
+    P50,
+    P99,
+    UNLOCKED,
+)
 from .generic import generic
 from .model import Best, Estimate, Group, Verdict
 from .phrases import SHOWN_OTHERS, joined, plural
@@ -87,22 +98,30 @@ def cost(group: Group) -> Verdict:
     return group.verdict(text, measure=f"{unit}, cheapest kind", higher_is_better=not lower, best=best, winners=(e1,))
 
 
-def race(group: Group) -> Verdict:
-    """Judged by a shared counter: the updates lost without a lock, and what a lock costs, uncontended and not."""
-    lost = _values(group, LOST_SHARE)
-    rates = _values(group, INCREMENTS_PER_S)
-    if not lost or not rates:
-        return generic(group)
-    top = int(group.rows["workers"].max())
-    unlocked = [(e, w, v) for e, w, k, v in lost if k == NO_LOCK and w == top]
-    losing = [f"{e} {v:.0f}%" for e, _, v in sorted(unlocked, key=lambda item: -item[2]) if v > 0]
-    safe = [e for e, _, v in unlocked if v == 0]
-    text = []
-    if losing:
-        text.append(f"Without a lock, at {plural(top, 'unit')}: {joined(losing)} of the updates were lost.")
-    if safe:
-        text.append(f"{joined(safe)} lost none without a lock at {plural(top, 'unit')} (the race did not strike).")
-    locked = [(e, w, k, v) for e, w, k, v in rates if k != NO_LOCK]
+#: The variants without a lock, in words: the tutorial's race first, then the increment as people write it.
+UNLOCKED_WORDS = {NO_LOCK_YIELD: "read, yield, write (the race)", NO_LOCK: "the plain increment"}
+
+
+def _lost_sentence(group: Group, kind: str, top: int) -> str:
+    """Which models lost updates without a lock in one variant at ``top`` units, and how many; who lost none."""
+    shares = {e: v for e, w, k, v in _values(group, LOST_SHARE) if k == kind and w == top}
+    counts = {e: v for e, w, k, v in _values(group, LOST_UPDATES) if k == kind and w == top}
+    if not shares:
+        return ""
+    losing = [
+        f"{e} {v:.0f}%" + (f" ({counts[e]:,.0f} of {100 * counts[e] / v:,.0f})" if counts.get(e) else "")
+        for e, v in sorted(shares.items(), key=lambda item: -item[1])
+        if v > 0
+    ]
+    safe = [e for e, v in shares.items() if v == 0]
+    said = f"lost updates under {joined(losing)}" if losing else f"lost none under {joined(safe)}"
+    kept = f"; {joined(safe)} lost none (the race did not strike)" if losing and safe else ""
+    return f"{UNLOCKED_WORDS[kind]} {said}{kept}."
+
+
+def _lock_costs(group: Group, top: int) -> tuple[list[str], tuple[str, int, str, float] | None]:
+    """What a Lock costs, uncontended and shared by ``top`` units, and the fastest safe way to count."""
+    locked = [(e, w, k, v) for e, w, k, v in _values(group, INCREMENTS_PER_S) if k not in UNLOCKED]
     uncontended = {(e, k): v for e, w, k, v in locked if w == 1}
     contended = {(e, k): v for e, w, k, v in locked if w == top}
     pairs = [
@@ -110,16 +129,30 @@ def race(group: Group) -> Verdict:
         for e, k in uncontended
         if (e, k) in contended and k == LOCK
     ]
-    if pairs and top > 1:
-        text.append(f"What a Lock costs, increments/s: {joined(pairs)}.")
+    text = [f"What a Lock costs, increments/s: {joined(pairs)}."] if pairs and top > 1 else []
     fastest = max(locked, key=lambda item: item[3]) if locked else None
     if fastest is not None:
         text.append(
             f"Fastest safe counting: {fastest[0]} with {fastest[2]} at {plural(fastest[1], 'unit')}, "
             f"{_fmt(fastest[3])} increments/s {MEASURED_NOTE}."
         )
-    text += [_not_measured(group), trust(group, [])]
+    return text, fastest
+
+
+def race(group: Group) -> Verdict:
+    """Judged by a shared counter: which models lost updates without a lock, how many, and what a lock costs."""
+    if not _values(group, LOST_SHARE) or not _values(group, INCREMENTS_PER_S):
+        return generic(group)
+    top = int(group.rows["workers"].max())
+    kinds = {k for _, _, k, _ in _values(group, LOST_SHARE)}
+    unlocked = [kind for kind in UNLOCKED if kind in kinds]
+    lost = [sentence for sentence in (_lost_sentence(group, kind, top) for kind in unlocked) if sentence]
+    text = [f"Without a lock, at {plural(top, 'unit')}: {lost[0]}"] if lost else []
+    text += [sentence[0].upper() + sentence[1:] for sentence in lost[1:]]
+    costs, fastest = _lock_costs(group, top)
+    text += [*costs, _not_measured(group), trust(group, [])]
     best: dict[str, Best] = {}
+    locked = [(e, w, k, v) for e, w, k, v in _values(group, INCREMENTS_PER_S) if k not in UNLOCKED]
     for e, w, _kind, v in sorted(locked, key=lambda item: -item[3]):
         best.setdefault(e, Best(e, w, Estimate(v, v, v)))
     return group.verdict(
