@@ -12,20 +12,16 @@ from bench.harness.duel import Rule, decide, fight
 from bench.harness.run import Run
 
 
-class ScriptedRounds:
-    """What ``fight`` uses of ``Rounds`` (run, windows, round_time), with the round times given."""
+class Scripted:
+    """A side of a duel whose steps take the round times given (its figure: 1 / time, as a timed side's)."""
 
     def __init__(self, times: list[float]) -> None:
         self.times = iter(times)
-        self.windows: list[tuple[float, float]] = []
+        self.steps = 0
 
-    def run(self) -> None:
-        start = self.windows[-1][1] if self.windows else 0.0
-        self.windows.append((start, start + next(self.times)))
-
-    def round_time(self, index: int) -> float:
-        start, end = self.windows[index]
-        return end - start
+    def step(self) -> float:
+        self.steps += 1
+        return 1 / next(self.times)
 
 
 def noisy(value: float, count: int, spread: float = 0.01) -> list[float]:
@@ -35,17 +31,17 @@ def noisy(value: float, count: int, spread: float = 0.01) -> list[float]:
 def test_a_clear_difference_is_decided_after_the_minimum_pairs_and_not_before() -> None:
     rule = Rule(budget_s=60)
     assert decide([1.5] * (rule.min_pairs - 1), rule) is None  # benchstat's floor: too few pairs to call anything
-    bout = fight(ScriptedRounds(noisy(1.0, 50)), ScriptedRounds(noisy(1.8, 50)), rule)  # type: ignore[arg-type]
-    assert bout.outcome == duel.A_WINS and len(bout.times_a) == rule.min_pairs
+    bout = fight(Scripted(noisy(1.0, 50)), Scripted(noisy(1.8, 50)), rule)
+    assert bout.outcome == duel.A_WINS and len(bout.figures_a) == rule.min_pairs
     record = bout.record(rule)
     assert record["low"] > 1 and 1.7 < record["ratio"] < 1.9 and record["pairs"] == rule.min_pairs
-    reverse = fight(ScriptedRounds(noisy(1.8, 50)), ScriptedRounds(noisy(1.0, 50)), rule)  # type: ignore[arg-type]
+    reverse = fight(Scripted(noisy(1.8, 50)), Scripted(noisy(1.0, 50)), rule)
     assert reverse.outcome == duel.B_WINS
 
 
 def test_two_cases_within_the_margin_are_equivalent() -> None:
     """Within +-5% is equivalent, even where the interval excludes 1: a 2% difference is not one to choose by."""
-    bout = fight(ScriptedRounds(noisy(1.0, 50)), ScriptedRounds(noisy(1.02, 50)), Rule(60))  # type: ignore[arg-type]
+    bout = fight(Scripted(noisy(1.0, 50)), Scripted(noisy(1.02, 50)), Rule(60))
     record = bout.record(Rule(60))
     assert bout.outcome == duel.EQUIVALENT
     assert 1 / 1.05 <= record["low"] <= record["high"] <= 1.05 and record["low"] > 1
@@ -56,14 +52,14 @@ def test_the_budget_ends_an_open_duel_undecided() -> None:
     ticks = iter(range(1000))
     times_b = [0.8, 1.25] * 50  # half the pairs favour each side, far apart: neither a win nor equivalence
     bout = fight(
-        ScriptedRounds([1.0] * 100),  # type: ignore[arg-type]
-        ScriptedRounds(times_b),  # type: ignore[arg-type]
+        Scripted([1.0] * 100),
+        Scripted(times_b),
         Rule(budget_s=10),
         clock=lambda: float(next(ticks)),
     )
     assert bout.outcome == duel.UNDECIDED
-    assert bout.seconds >= 10 and len(bout.times_a) < 100
-    assert len(fight(ScriptedRounds([1.0] * 100), ScriptedRounds(times_b), Rule(1e9, max_pairs=20)).times_a) == 20  # type: ignore[arg-type]
+    assert bout.seconds >= 10 and len(bout.figures_a) < 100
+    assert len(fight(Scripted([1.0] * 100), Scripted(times_b), Rule(1e9, max_pairs=20)).figures_a) == 20
 
 
 def entry(executor: str, workers: int, speedups: list[float] | None = None, **extra: Any) -> dict[str, Any]:
@@ -74,6 +70,27 @@ def entry(executor: str, workers: int, speedups: list[float] | None = None, **ex
         "stats": {"data": [0.1, 0.1, 0.1]},
         "extra_info": info,
     }
+
+
+def test_a_paired_duel_compares_speedups_each_in_its_own_process() -> None:
+    """Two processes whose speeds differ (a slow start, their luck) cancel out: each step's own baseline moves too."""
+    slow_process = [ScriptedPaired(times=[2.0] * 20, baselines=[3.8] * 20)]  # 1.9x, in a process twice as slow
+    quick_process = [ScriptedPaired(times=[1.0] * 20, baselines=[1.0] * 20)]  # 1.0x
+    bout = fight(slow_process[0], quick_process[0], Rule(60))
+    assert bout.outcome == duel.A_WINS and bout.record(Rule(60))["ratio"] == pytest.approx(1.9)
+    against_sequential = fight(ScriptedPaired([1.0] * 20, [1.02] * 20), duel.Sequential(), Rule(60))
+    assert against_sequential.outcome == duel.EQUIVALENT  # 1.02x: not faster than sequential by anything to choose by
+
+
+class ScriptedPaired:
+    """A paired side: its steps' speedups are baseline over round time, each in its own (scripted) process."""
+
+    def __init__(self, times: list[float], baselines: list[float]) -> None:
+        self.pairs = iter(zip(baselines, times, strict=True))
+
+    def step(self) -> float:
+        baseline, time = next(self.pairs)
+        return baseline / time
 
 
 def test_the_leader_faces_those_it_was_not_told_apart_from_and_sequential_if_need_be() -> None:
@@ -139,12 +156,13 @@ def test_a_real_bout_between_two_tiny_cases_ends_and_leaves_nothing(tmp_path: Pa
     }
     built = config.build(options)
     a, b = (case for case in matrix.build(built) if not case.skip)
-    run = Run(built, [], None)  # type: ignore[arg-type]  # no pytest session: only workers are started
+    run = Run(built, [], None)  # no pytest session: only workers are started
     try:
         record = arena.Arena(run).bout(a, b)
     finally:
         run.close()
     assert record["outcome"] in (duel.A_WINS, duel.B_WINS, duel.EQUIVALENT, duel.UNDECIDED)
-    assert len(record["times_a"]) == len(record["times_b"]) == record["pairs"] >= 2
+    assert len(record["ratios"]) == len(record["figures_a"]) == len(record["figures_b"]) == record["pairs"] >= 2
+    assert record["basis"] == arena.TIME_BASIS
     decided = record["outcome"] != duel.UNDECIDED
     assert decided or record["seconds"] >= 3.0 or record["pairs"] >= duel.MAX_PAIRS

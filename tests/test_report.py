@@ -334,8 +334,8 @@ def test_duels_and_redone_rounds_are_in_the_report(tiny_run_data: dict[str, Any]
             "a": sides[0],
             "b": sides[1],
             "why": "leaders",
-            "times_a": [1.0, 1.1, 1.0, 0.9, 1.0, 1.05],
-            "times_b": [1.5, 1.6, 1.55, 1.4, 1.5, 1.6],
+            "ratios": [1.5, 1.45, 1.55, 1.56, 1.5, 1.52],
+            "basis": "paired",
             "ratio": 1.5,
             "low": 1.45,
             "high": 1.56,
@@ -354,7 +354,7 @@ def test_duels_and_redone_rounds_are_in_the_report(tiny_run_data: dict[str, Any]
     assert f"| cpu | processes w{sides[0]['workers']} | threads w{sides[1]['workers']} | leaders not told apart |" in (
         duels
     )
-    assert "| 1.500 [1.450-1.560] | 12 | A faster |" in duels
+    assert "| paired | 1.500 [1.450-1.560] | 6 | A faster |" in duels
     measuring = text[text.index("## How the cases were measured") :]
     assert "; 1 round redone because other programs were busy while they ran; 0 cases kept loaded" in measuring
     assert f"| cpu | threads | {threads['params']['workers']} |" in measuring

@@ -21,17 +21,19 @@ import workloads
 
 from .. import BASELINE
 from . import contenders
-from .duel import B_WINS, Rule, fight
+from .duel import A_WINS, B_WINS, EQUIVALENT, Paired, Rule, Sequential, Side, Timed, fight
 from .interpreters import Interpreter
 from .matrix import Case
 from .rounds import Rounds
 from .sampler import Sampler
 
 if TYPE_CHECKING:
-    from .run import Run, Started
+    from .run import Run
 
 #: The judgements whose figure is a time the two cases of a duel share (the same work, timed).
 DUELLED = (workloads.PAIRED, workloads.IDEAL)
+PAIRED_BASIS, TIME_BASIS = "paired", "time"  # what a duel compares: paired speedups, or round times
+DUEL_SETTLE_S = 3.0  # a duel's fresh workers warm up until settled for at most this long, even where a run does not
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,22 @@ def builds_met(pythons: Sequence[Interpreter]) -> list[tuple[str, str]]:
         if partner is not None:
             met.append((partner.label, build.label))
     return met
+
+
+def outcome(record: dict[str, Any]) -> str:
+    """A duel in a few words, for the run's display: who beat whom and by how much, or how it ended."""
+    a, b = (
+        f"{side['executor']} w{side['workers']}{' ' + side['python'] if side['python'] else ''}"
+        for side in (record["a"], record["b"])
+    )
+    rounds = f"{2 * record['pairs']} rounds"
+    if record["outcome"] == A_WINS:
+        return f"{a} beat {b} {record['ratio']:.2f}x in {rounds}"
+    if record["outcome"] == B_WINS:
+        return f"{b} beat {a} {1 / record['ratio']:.2f}x in {rounds}"
+    if record["outcome"] == EQUIVALENT:
+        return f"{a} and {b} equivalent in {rounds}"
+    return f"{a} and {b} undecided after {rounds}"
 
 
 def _side(case: Case) -> dict[str, Any]:
@@ -142,30 +160,49 @@ class Arena:
             "a": _side(case_a),
             "b": _side(case_b),
             "why": why,
-            **self.bout(case_a, case_b),
+            **self.bout(case_a, case_b, self.basis(why, case_a, case_b)),
         }
         self.run.journal.append({"kind": "duel", "entry": record})
         self.run.duels.append(record)
         return record
 
-    def bout(self, case_a: Case, case_b: Case) -> dict[str, Any]:
-        """Both cases' workers, warmed up, then rounds alternating until decided: the duel's record."""
+    def basis(self, why: str, *cases: Case) -> str:
+        """Paired speedups where the workload is judged by them and every side can pair; round times otherwise."""
+        judged = self.run.facts[cases[0].workload]["judged_by"]
+        pairable = all(case.paired or case.executor == BASELINE for case in cases)
+        return PAIRED_BASIS if why == contenders.LEADERS and judged == workloads.PAIRED and pairable else TIME_BASIS
+
+    def bout(self, case_a: Case, case_b: Case, basis: str = TIME_BASIS) -> dict[str, Any]:
+        """Both cases' workers, warmed up until settled, then steps alternating until decided: the duel's record."""
         config = self.run.config
         with ExitStack() as stack:
-            a: Started = stack.enter_context(self.run.worker(case_a, paired=False, sampled=False))
-            b: Started = stack.enter_context(self.run.worker(case_b, paired=False, sampled=False))
+            started = {
+                case.id: stack.enter_context(self.run.worker(case, paired=basis == PAIRED_BASIS, sampled=False))
+                for case in (case_a, case_b)
+                if not (basis == PAIRED_BASIS and case.executor == BASELINE)  # sequential's speedup is 1 by definition
+            }
             sampler = None
             if config.sampling:
                 server = self.run.server.pid if self.run.server else None
-                sampler = Sampler(config.interval, lambda: [*a.child.tree(), *b.child.tree()], server)
+                trees = [side.child.tree for side in started.values()]
+                sampler = Sampler(config.interval, lambda: [proc for tree in trees for proc in tree()], server)
                 sampler.start()
                 stack.callback(sampler.stop)
             mark = sampler.mark if sampler else lambda: None
-            sides = [Rounds(side.child, False, config.timeout, mark) for side in (a, b)]
+            rounds = {
+                key: Rounds(side.child, basis == PAIRED_BASIS, config.timeout, mark) for key, side in started.items()
+            }
+            limit = max(config.warmup_limit, DUEL_SETTLE_S)  # fresh processes: warmed until settled, even --quick
             warmed = [
-                side.warm_up(config.warmup, config.warmup_seconds_for(case_a.workload), config.warmup_limit)
-                for side in sides
+                one.warm_up(config.warmup, config.warmup_seconds_for(case_a.workload), limit) for one in rounds.values()
             ]
+            sides = [self._side_of(case, rounds, basis) for case in (case_a, case_b)]
             read = sampler.foreign if sampler is not None and config.load_limit > 0 else None
             bout = fight(sides[0], sides[1], self.rule, read, self.run.guard)
-        return {**bout.record(self.rule), "warmup_s": [round(w.seconds, 2) for w in warmed]}
+        return {**bout.record(self.rule), "basis": basis, "warmup_s": [round(w.seconds, 2) for w in warmed]}
+
+    @staticmethod
+    def _side_of(case: Case, rounds: dict[str, Rounds], basis: str) -> Side:
+        if case.id not in rounds:
+            return Sequential()
+        return Paired(rounds[case.id]) if basis == PAIRED_BASIS else Timed(rounds[case.id])

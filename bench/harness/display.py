@@ -56,6 +56,7 @@ class Item:
     nodeid: str
     label: str
     group: str
+    case: bool = True  # a case of the matrix; else an item after them (a duel between its contested leaders)
 
 
 class Estimate:
@@ -131,7 +132,10 @@ class Display:
         self.pending = [item.nodeid for item in items]
         if not items and not left_out:
             return  # nothing selected: the command says so
-        self.say(f"Measuring {len(items)} {'case' if len(items) == 1 else 'cases'}.", style="bold")
+        cases = sum(1 for item in items if item.case)
+        then = len(items) - cases
+        duels = f", then {then} duel {'check' if then == 1 else 'checks'} of contested leaders" if then else ""
+        self.say(f"Measuring {cases} {'case' if cases == 1 else 'cases'}{duels}.", style="bold")
         for reason, count in left_out.items():
             self.say(f"  not run ({count} {'case' if count == 1 else 'cases'}): {reason}", style="dim")
         if self.live and items:

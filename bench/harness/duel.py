@@ -3,9 +3,14 @@
 Overlapping intervals mean "not yet known", not "tied" (DESIGN 13). Where a
 workload's leaders are not told apart, both cases' workers are started and
 warmed up, then run rounds in turn (A B, B A, A B, ...: neither always first),
-so each pair of rounds shares the machine's speed phase as a round and its
-paired baseline do. Each pair gives one ratio, B's time over A's (above 1: A is
-faster), and the duel stops as soon as the 95% interval of their median
+so each pair of steps shares the machine's speed phase as a round and its
+paired baseline do. Where the workload is judged by its paired speedup, each
+step is a round with its own sequential baseline in the same process, and the
+pair's ratio is A's speedup over B's: two processes can run the same loop up to
+20% apart (a fresh process's slow start, their luck), and ratios within each
+process cancel that. Otherwise (against the ideal, across interpreters) a step
+is a round, and the ratio B's time over A's. Above 1, A is faster; the duel
+stops as soon as the 95% interval of the pairs' median
 
 - lies within the equivalence margin (``EQUIVALENCE``, +-5%): they are equivalent (even where it
   excludes 1: a difference shown to be that small is not one to choose by, as criterion ignores
@@ -23,7 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .. import stats
 from .load import Guard, Reader, Redo, loaded, redo_budget, wait_quiet
@@ -60,27 +65,72 @@ def decide(ratios: list[float], rule: Rule) -> str | None:
     return None
 
 
+class Side(Protocol):
+    """One side of a duel: a step of it (a round, with its paired baseline where it has one) and its figure."""
+
+    def step(self) -> float:
+        """Run one step and return its figure: higher is better (a paired speedup, or 1 / round time)."""
+        ...
+
+
+@dataclass
+class Timed:
+    """A side judged by its round times (against the ideal, across interpreters): its figure is 1 / time."""
+
+    rounds: Rounds
+
+    def step(self) -> float:
+        self.rounds.run()
+        return 1 / max(self.rounds.round_time(len(self.rounds.windows) - 1), 1e-12)
+
+
+@dataclass
+class Paired:
+    """A side judged by its paired speedup: a round and, alternately before or after it, a sequential round of the
+    same work in the same process. Two worker processes can run the same loop up to 20% apart (their luck, a
+    fresh process's slow start): ratios within each process cancel that, so duels of speedups compare them."""
+
+    rounds: Rounds
+
+    def step(self) -> float:
+        self.rounds.before()
+        self.rounds.run()
+        self.rounds.after()
+        last = len(self.rounds.windows) - 1
+        return self.rounds.baseline_s[last] / max(self.rounds.round_time(last), 1e-12)
+
+
+@dataclass
+class Sequential:
+    """Sequential itself on the paired scale: its speedup is 1 by definition, so nothing is run."""
+
+    def step(self) -> float:
+        return 1.0
+
+
 @dataclass
 class Bout:
-    """The alternating rounds of one duel so far, and what came of them."""
+    """The alternating steps of one duel so far, and what came of them."""
 
-    times_a: list[float] = field(default_factory=list)
-    times_b: list[float] = field(default_factory=list)
+    figures_a: list[float] = field(default_factory=list)  # per step, higher is better
+    figures_b: list[float] = field(default_factory=list)
     redone: list[Redo] = field(default_factory=list)
     outcome: str = UNDECIDED
     seconds: float = 0.0
 
     @property
     def ratios(self) -> list[float]:
-        return [b / a for a, b in zip(self.times_a, self.times_b, strict=True) if a > 0]
+        """A's figure over B's, pair by pair: above 1, A is faster."""
+        return [a / b for a, b in zip(self.figures_a, self.figures_b, strict=True) if b > 0]
 
     def record(self, rule: Rule) -> dict[str, Any]:
-        """What the saved run keeps of the duel (``bench_run.duels``), besides who fought and why."""
+        """What the saved run keeps of the duel (``bench_run.duels``), besides who fought, why and on what basis."""
         ratios = self.ratios
         median, low, high = stats.median_interval([ratios]) if len(ratios) >= 2 else (float("nan"),) * 3
         return {
-            "times_a": self.times_a,
-            "times_b": self.times_b,
+            "ratios": ratios,  # per pair of steps: A's figure over B's (above 1: A faster)
+            "figures_a": self.figures_a,  # per step, higher is better: a paired speedup, or 1 / round seconds
+            "figures_b": self.figures_b,
             "ratio": median,
             "low": low,
             "high": high,
@@ -92,43 +142,38 @@ class Bout:
         }
 
 
-def _pair(a: Rounds, b: Rounds, a_first: bool) -> tuple[float, float]:
-    """One round of each, in the order given: (A's time, B's time)."""
-    first, second = (a, b) if a_first else (b, a)
-    first.run()
-    second.run()
-    return a.round_time(len(a.windows) - 1), b.round_time(len(b.windows) - 1)
-
-
 def fight(
-    a: Rounds,
-    b: Rounds,
+    a: Side,
+    b: Side,
     rule: Rule,
     read: Reader | None = None,
     guard: Guard | None = None,
     *,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Bout:
-    """Alternate rounds of the warmed-up ``a`` and ``b`` until ``rule`` decides or the budget is spent."""
+    """Alternate steps of the warmed-up ``a`` and ``b`` (A B, B A, ...) until ``rule`` decides or the budget ends."""
     guard = guard or Guard()
     bout, started, budget = Bout(), clock(), redo_budget(rule.min_pairs)
     while True:
         pair_start = clock()
-        time_a, time_b = _pair(a, b, a_first=len(bout.times_a) % 2 == 0)
+        if len(bout.figures_a) % 2 == 0:
+            figure_a, figure_b = a.step(), b.step()
+        else:
+            figure_b, figure_a = b.step(), a.step()
         pair_end = clock()
         load = read(pair_start, pair_end) if read is not None else None
         if read is not None and loaded(load, guard.cores, pair_end - pair_start, guard.limit):
             assert load is not None
             if len(bout.redone) < budget:
                 waited, quiet = wait_quiet(read, guard)
-                bout.redone.append(Redo(len(a.windows) - 1, load, waited, quiet))
+                bout.redone.append(Redo(len(bout.figures_a), load, waited, quiet))
                 continue
-        bout.times_a.append(time_a)
-        bout.times_b.append(time_b)
+        bout.figures_a.append(figure_a)
+        bout.figures_b.append(figure_b)
         bout.seconds = clock() - started
         decided = decide(bout.ratios, rule)
         if decided is not None:
             bout.outcome = decided
             return bout
-        if bout.seconds >= rule.budget_s or len(bout.times_a) >= rule.max_pairs:
+        if bout.seconds >= rule.budget_s or len(bout.figures_a) >= rule.max_pairs:
             return bout

@@ -33,13 +33,18 @@ def case_of(item: pytest.Item) -> matrix.Case | None:
     return case if isinstance(case, matrix.Case) else None
 
 
+def is_duel(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and isinstance(callspec.params.get("duel"), arena.Group)
+
+
 def described(item: pytest.Item) -> Item:
     """How the display names an item (its pytest id, which -k selects) and whose times estimate its own."""
     callspec = getattr(item, "callspec", None)
     case = case_of(item)
     label = callspec.id if callspec is not None else item.name
     group = case.workload if case is not None else getattr(item, "originalname", item.name)
-    return Item(item.nodeid, label, group)
+    return Item(item.nodeid, label, group, case=case is not None)
 
 
 def one_line(text: str) -> str:
@@ -85,6 +90,11 @@ class BenchPlugin:
         if "duel" in metafunc.fixturenames:
             held = arena.groups(self.config)
             metafunc.parametrize("duel", held, ids=[group.id for group in held])
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """No duel items when the run holds none (--no-duels, no judgement a duel can settle): pytest would
+        otherwise keep one, skipped for its empty parameter set."""
+        items[:] = [item for item in items if getattr(item, "originalname", "") != "test_duel" or is_duel(item)]
 
     @pytest.fixture
     def bench_run(self, request: pytest.FixtureRequest) -> Run:

@@ -1,7 +1,7 @@
 """The duels of a run: each pair's ratio and the median's interval, against the equivalence band around 1.
 
-A duel alternates rounds of two cases; each pair of rounds gives B's time over
-A's (above 1: A is faster). The dots are the pairs, the bar the 95% interval of
+A duel alternates steps of two cases; each pair gives A's figure over B's (their
+paired speedups, or B's round time over A's: above 1, A is faster). The dots are the pairs, the bar the 95% interval of
 their median, the band the margin within which the two are called equivalent:
 a bar wholly right of 1 is A's win, wholly left B's, wholly inside the band a tie
 that was shown, and anything else undecided.
@@ -33,7 +33,8 @@ def duel_name(record: dict[str, Any]) -> str:
 
 
 def ratios(record: dict[str, Any]) -> list[float]:
-    return [b / a for a, b in zip(record["times_a"], record["times_b"], strict=True) if a > 0]
+    """The duel's pairs of steps, each A's figure over B's (above 1: A faster)."""
+    return [float(ratio) for ratio in record.get("ratios") or []]
 
 
 def duels_figure(facts: Facts) -> Figure | None:
@@ -59,7 +60,7 @@ def duels_figure(facts: Facts) -> Figure | None:
         ax,
         names,
         "Duels: contested leaders measured head to head, rounds alternating",
-        "B's time / A's time (above 1: A is faster; log scale)",
+        "A's speedup / B's, or B's time / A's (above 1: A is faster; log scale)",
         "equal",
     )
     caption(

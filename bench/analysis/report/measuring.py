@@ -24,19 +24,22 @@ def duels_section(facts: Facts, shown: list[tuple[Spec, bool]]) -> list[str]:
             side(record["a"]),
             side(record["b"]),
             WHY.get(str(record.get("why")), str(record.get("why"))),
+            str(record.get("basis", "time")),
             f"{record['ratio']:.3f} [{record['low']:.3f}-{record['high']:.3f}]",
-            str(2 * int(record["pairs"])),
+            str(int(record["pairs"])),
             OUTCOME_WORDS.get(str(record["outcome"]), str(record["outcome"])),
         ]
         for record in facts.duels
     ]
-    header = ["workload", "A", "B", "why", f"B time / A time [{CONFIDENCE:.0%} CI]", "rounds", "outcome"]
+    header = ["workload", "A", "B", "why", "compared", f"A over B [{CONFIDENCE:.0%} CI]", "pairs", "outcome"]
     lines = [
         "## Duels",
         "",
         "Where a workload's leaders were not told apart by their intervals, both cases were measured again head to "
-        "head, rounds alternating A, B, B, A, ..., until the interval of the ratio excluded 1, lay within the "
-        "margin of equivalence, or the duel's budget was spent.",
+        "head, in fresh processes, steps alternating A, B, B, A, ..., until the interval of the ratio excluded 1, "
+        "lay within the margin of equivalence, or the duel's budget was spent. *paired*: each step a round with "
+        "its own sequential baseline, and the ratio A's speedup over B's (so two processes' speeds cancel); "
+        "*time*: B's round time over A's. Above 1, A is faster.",
         "",
         *markdown_table(header, rows),
         "",
