@@ -23,6 +23,16 @@ SEED = 12345  # fixed, so the same data always give the same intervals
 
 Groups = Sequence[Sequence[float]]  # values per independent unit (per pass), each unit's rounds
 
+#: Two figures whose ratio's whole interval lies within +-5% of 1 are equivalent: a difference shown to be that
+#: small is not one to choose by (the duels' margin, and the verdict's against sequential).
+EQUIVALENCE = 0.05
+
+
+def within(low: float, high: float, margin: float = EQUIVALENCE) -> bool:
+    """Whether an interval of a ratio lies wholly within ``margin`` of 1 (on the ratio's log scale)."""
+    return low >= 1 / (1 + margin) and high <= 1 + margin
+
+
 #: What a target check says (selfcheck): the whole interval on the target's side, all of it beyond, or neither.
 MET, NOT_MET, NOT_SHOWN = "met", "NOT MET", "not shown"
 

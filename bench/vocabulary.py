@@ -27,6 +27,7 @@ COST = "cost"  # what one operation costs (a switch, a start, a message), per ki
 RACE = "race"  # a shared counter: increments per second and the updates lost, per variant (no lock, Lock, RLock)
 LATENCY = "latency"  # latency percentiles of a short request as CPU-bound units beside it grow (workers)
 JUDGEMENTS = (PAIRED, IDEAL, COST, RACE, LATENCY)
+TIMED = (PAIRED, IDEAL)  # judged by the round times (a paired ratio, a time over the ideal); the rest inside rounds
 JUDGED_WORDS = {  # how each judgement reads in a listing
     PAIRED: "paired speedup",
     IDEAL: "against the ideal",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from bench import results
 from bench.errors import UserError
@@ -142,3 +143,15 @@ def test_sizes_from_a_file_that_is_not_a_run(tmp_path: Path) -> None:
     bogus.write_text("[1, 2]")
     with pytest.raises(UserError, match="not a benchmark run"):
         make_config(tmp_path, sizes_from=str(bogus))
+
+
+@pytest.mark.slow
+def test_a_function_that_needs_the_local_server_is_sized_against_one(tmp_path: Path, process_tag: str) -> None:
+    """examples/blocking_io.py sets BENCH_NEEDS_SERVER: its sizing starts the server too, and stops it."""
+    built = config.build(
+        {"workloads": [str(ROOT / "examples" / "blocking_io.py") + ":fetch"], "results": str(tmp_path)}
+    )
+    said: list[str] = []
+    sizes = calibrate.calibrate(built, say=said.append)
+    ((size,),) = (list(sizes.values()),)
+    assert size > 0 and said and said[0].startswith("sized ") and "failed" not in " ".join(said)

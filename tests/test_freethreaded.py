@@ -75,12 +75,17 @@ def archive(tmp_path: Path) -> Iterator[tuple[str, bytes]]:
         server.server_close()
 
 
-def test_the_tarball_is_fetched_through_the_apt_archive_and_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archive: tuple[str, bytes]
-) -> None:
-    url, body = archive
+@pytest.fixture
+def apt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archive: tuple[str, bytes]) -> Path:
+    """Apt sources naming the stand-in archive, and no tarball in pyenv's cache."""
     monkeypatch.setattr(freethreaded, "PYENV_CACHE", tmp_path / "pyenv-cache")
-    apt = write_sources(tmp_path / "apt", deb822=f"Types: deb\nURIs: {url}\nSuites: bookworm\n")
+    return write_sources(tmp_path / "apt", deb822=f"Types: deb\nURIs: {archive[0]}\nSuites: bookworm\n")
+
+
+def test_the_tarball_is_fetched_through_the_apt_archive_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archive: tuple[str, bytes], apt: Path
+) -> None:
+    body = archive[1]
     said: list[str] = []
     monkeypatch.setattr(freethreaded, "SHA256", hashlib.sha256(body).hexdigest())
     got = freethreaded.source(tmp_path / "cache", say=said.append, apt=apt)
@@ -91,12 +96,7 @@ def test_the_tarball_is_fetched_through_the_apt_archive_and_checked(
     assert said == []
 
 
-def test_a_tarball_with_the_wrong_checksum_is_refused_and_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archive: tuple[str, bytes]
-) -> None:
-    url, _ = archive
-    monkeypatch.setattr(freethreaded, "PYENV_CACHE", tmp_path / "pyenv-cache")
-    apt = write_sources(tmp_path / "apt", deb822=f"Types: deb\nURIs: {url}\n")
+def test_a_tarball_with_the_wrong_checksum_is_refused_and_removed(tmp_path: Path, apt: Path) -> None:
     with pytest.raises(freethreaded.BuildFailed, match="wrong SHA-256"):
         freethreaded.source(tmp_path / "cache", say=lambda _: None, apt=apt)
     assert not (tmp_path / "cache" / freethreaded.TARBALL).exists()

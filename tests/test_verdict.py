@@ -232,14 +232,19 @@ def test_a_cost_names_the_cheapest_and_the_dearest_and_how_far_apart() -> None:
     assert {best.executor for best in found.best} == {"threads", "gevent", "processes"}
 
 
-def test_a_race_reports_lost_updates_and_what_a_lock_costs() -> None:
-    facts = {
+def race_facts() -> dict[str, Any]:
+    """A workload judged by a race: increments per second and the share of updates lost, per variant."""
+    return {
         "count": kind_of(
             "race",
             ("increments_per_s", "Increments per second", "increments/s", False),
             ("lost_share", "Updates lost", "%", True),
         )
     }
+
+
+def test_a_race_reports_lost_updates_and_what_a_lock_costs() -> None:
+    facts = race_facts()
     cases = []
     for workers, lost, rate in ((1, 0.0, 2e6), (4, 60.0, 1e6)):
         cases.append(
@@ -269,13 +274,7 @@ def test_a_race_reports_lost_updates_and_what_a_lock_costs() -> None:
 
 def test_the_read_yield_write_race_comes_first_with_how_many_updates_were_lost() -> None:
     """Each variant without a lock says who lost updates, in % and in updates; a Lock around the race is safe."""
-    facts = {
-        "count": kind_of(
-            "race",
-            ("increments_per_s", "Increments per second", "increments/s", False),
-            ("lost_share", "Updates lost", "%", True),
-        )
-    }
+    facts = race_facts()
     cases = []
     for executor, raced, plain in (("threads", 75.0, 0.0), ("processes", 50.0, 25.0), ("asyncio", 0.0, 0.0)):
         for workers in (1, 4):
@@ -424,3 +423,25 @@ def test_redone_rounds_are_said_where_the_machine_then_was_quiet() -> None:
     found = only_verdict(run)
     assert found.winners == ("processes",)
     assert "(1 round of 1 case redone: other programs were busy while they ran.)" in found.text
+
+
+def test_a_leader_within_five_percent_of_sequential_is_no_winner() -> None:
+    """1.01x with an interval excluding 1 is not a win, nor 0.99x a loss: both are within the margin."""
+    run = synthetic.run({"count": PAIRED}, [case("count", "sequential", 1, 1.0, cores=1.0)], cores=2)
+    run["benchmarks"] += [
+        case("count", "gevent", 1, 1.0, ratios=[1.005, 1.01, 1.012, 1.008, 1.01], cores=1.0),
+        case("count", "threads", 1, 1.0, ratios=[0.8, 0.82, 0.81, 0.8, 0.8], cores=1.0),
+    ]
+    found = only_verdict(run)
+    assert found.text.startswith("no executor differs from sequential by 5% or more: the best, gevent at 1 worker")
+    assert set(found.winners) == {"sequential", "gevent"}
+
+
+def test_work_that_waits_is_not_held_to_its_cores() -> None:
+    """A user's function, CPU-bound by default, whose sequential case used 0.06 cores: 3.9x on 0.06 cores is the
+    work waiting, not a measurement problem."""
+    run = synthetic.run({"fetch": PAIRED}, [case("fetch", "sequential", 1, 1.0, cores=0.06)], cores=2)
+    run["benchmarks"].append(case("fetch", "threads", 4, 0.26, ratios=around(3.87), cores=0.06))
+    found = only_verdict(run)
+    assert found.winners == ("threads",) and "Set aside" not in found.text
+    assert "The work mostly waits: 3.9x on 0.06 cores." in found.text

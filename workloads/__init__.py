@@ -47,6 +47,7 @@ from bench.vocabulary import PAIRED as PAIRED
 from bench.vocabulary import RACE as RACE
 from bench.vocabulary import SCALING as SCALING
 from bench.vocabulary import THROUGHPUT as THROUGHPUT
+from bench.vocabulary import TIMED as TIMED
 
 from ._registry import get as get
 from ._registry import load_all as load_all

@@ -11,6 +11,8 @@ another machine.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import statistics
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -22,6 +24,7 @@ from ..errors import UserError
 from .client import CaseFailed, run_round, start_worker
 from .config import RunConfig, target_round_seconds
 from .matrix import Case
+from .server_handle import ServerHandle
 
 TRIES = 3
 ROUNDS_PER_TRY = 4  # the first is a warm-up
@@ -34,7 +37,12 @@ MAX_TASKS = 10_000  # beyond this, dispatching a task costs more than running it
 Measure = Callable[[str, Mapping[str, Any], Mapping[str, Any] | None], float]
 
 
-def measure_round(workload: str, values: Mapping[str, Any], target: Mapping[str, Any] | None = None) -> float:
+def measure_round(
+    workload: str,
+    values: Mapping[str, Any],
+    target: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> float:
     """Median seconds of a sequential round of ``workload`` at ``values`` (the worker's own timing).
 
     A user's async-only function cannot run under ``sequential``: its round is its tasks awaited one at a
@@ -42,7 +50,7 @@ def measure_round(workload: str, values: Mapping[str, Any], target: Mapping[str,
     """
     async_only = target is not None and not target.get("sync")
     case = Case(workload, ASYNC_BASELINE if async_only else BASELINE, 1, tuple(sorted(values.items())))
-    child, _ = start_worker(case, {}, target=target)
+    child, _ = start_worker(case, dict(context or {}), target=target)
     try:
         times = [float(run_round(child, 600)["worker_s"]) for _ in range(ROUNDS_PER_TRY)]
     finally:
@@ -84,39 +92,54 @@ def calibrate_one(
     return size
 
 
-def calibrate(
-    config: RunConfig, measure: Measure = measure_round, say: Callable[[str], None] = print
-) -> dict[str, int]:
+def sized(config: RunConfig) -> list[str]:
+    """The workloads of the run whose size is calibrated: a user's function without --tasks, and the built-in
+    ones that have a size when --round-seconds asks for it."""
+    return [
+        name
+        for name in config.workloads
+        if config.workload(name).size_param is not None
+        and name not in config.explicit_sizes
+        and (name in config.targets or config.round_seconds)
+    ]
+
+
+def calibrate(config: RunConfig, measure: Measure | None = None, say: Callable[[str], None] = print) -> dict[str, int]:
     """The size chosen for every workload that asks for it (``config.with_sizes`` makes the run of them).
 
     A user function whose calibration fails (it raises, say) keeps a small default size:
     its cases then fail, with the traceback recorded, instead of the whole run stopping here.
+    A workload that needs the local server is sized against one, started for the sizing and stopped after.
     """
-    sizes: dict[str, int] = {}
-    for name in config.workloads:
-        cls = config.workload(name)
-        param = cls.size_param
-        target = config.targets.get(name)
-        if param is None or name in config.explicit_sizes:
-            continue
-        if target is None and not config.round_seconds:
-            continue
-        seconds = target_round_seconds(config) if target else float(config.round_seconds or 0)
-        multiple = max(config.ladder(name)) if target else 1  # every worker count then gets equal shares
-        try:
-            size = calibrate_one(
-                name, param, config.values[name], seconds, target=target, multiple=multiple, measure=measure, say=say
-            )
-        except CaseFailed as exc:
-            if exc.kind == ResultError.__name__:  # every case would fail the same way: say it once, now
-                raise UserError(f"{target['spec'] if target else name}: {exc}") from None
-            size = int(config.values[name][param]) or FIRST_TASKS * multiple
-            say(f"calibrating {name} failed ({exc.kind}: {exc}); using {param}={size}: its cases will show the error")
-        if target is not None and size > MAX_TASKS:
-            size = MAX_TASKS
-            say(
-                f"{name}: {param} capped at {MAX_TASKS:_}: its tasks are so short that handing each to a unit "
-                f"costs more than running it (--{param} N to choose)"
-            )
-        sizes[name] = size
-    return sizes
+    names = sized(config)
+    with contextlib.ExitStack() as stack:
+        if measure is None:
+            context: dict[str, Any] = {}
+            if any(config.workload(name).needs_server for name in names):
+                context = {"url": stack.enter_context(ServerHandle(config.server_port)).url}
+            measure = functools.partial(measure_round, context=context)
+        return {name: _size(config, name, measure, say) for name in names}
+
+
+def _size(config: RunConfig, name: str, measure: Measure, say: Callable[[str], None]) -> int:
+    """Workload ``name``'s calibrated size (a failed calibration keeps a small default, and says so)."""
+    param = str(config.workload(name).size_param)
+    target = config.targets.get(name)
+    seconds = target_round_seconds(config) if target else float(config.round_seconds or 0)
+    multiple = max(config.ladder(name)) if target else 1  # every worker count then gets equal shares
+    try:
+        size = calibrate_one(
+            name, param, config.values[name], seconds, target=target, multiple=multiple, measure=measure, say=say
+        )
+    except CaseFailed as exc:
+        if exc.kind == ResultError.__name__:  # every case would fail the same way: say it once, now
+            raise UserError(f"{target['spec'] if target else name}: {exc}") from None
+        size = int(config.values[name][param]) or FIRST_TASKS * multiple
+        say(f"calibrating {name} failed ({exc.kind}: {exc}); using {param}={size}: its cases will show the error")
+    if target is not None and size > MAX_TASKS:
+        size = MAX_TASKS
+        say(
+            f"{name}: {param} capped at {MAX_TASKS:_}: its tasks are so short that handing each to a unit "
+            f"costs more than running it (--{param} N to choose)"
+        )
+    return size

@@ -108,9 +108,14 @@ class RunConfig:
     calibrated: Mapping[str, int] = field(default_factory=dict)
     pythons: Sequence[Interpreter] = field(default_factory=list)  # --python: every case runs under each, interleaved
 
-    @property
-    def effort(self) -> Effort:
-        """Each case's rule for how many rounds count (a --rounds above the cap raises the cap with it)."""
+    def effort(self, name: str) -> Effort:
+        """The rule for how many rounds of workload ``name`` count (a --rounds above the cap raises the cap).
+
+        A workload judged by what it times inside its rounds (costs, a race, latencies) has no round figure
+        that decides: it measures --rounds, exactly.
+        """
+        if self.workload(name).judged_by not in workloads.TIMED:
+            return Effort(self.rounds, self.rounds, self.precision)
         return Effort(self.rounds, max(self.rounds, self.max_rounds), self.precision)
 
     def python(self, label: str) -> Interpreter | None:

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .. import stats
+from ..stats import EQUIVALENCE, within
 from .load import Guard, Reader, Redo, loaded, redo_budget, wait_quiet
-from .options import DUEL_MIN_PAIRS, EQUIVALENCE
+from .options import DUEL_MIN_PAIRS
 from .rounds import Rounds
 
 MAX_PAIRS = 60  # a duel of very short rounds stops here whatever its budget of seconds
@@ -56,7 +57,7 @@ def decide(ratios: list[float], rule: Rule) -> str | None:
     if len(ratios) < rule.min_pairs:
         return None
     _, low, high = stats.median_interval([ratios])
-    if low >= 1 / (1 + rule.margin) and high <= 1 + rule.margin:
+    if within(low, high, rule.margin):
         return EQUIVALENT  # first: a difference shown to be under the margin is not worth choosing by
     if low > 1:
         return A_WINS

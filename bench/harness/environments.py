@@ -168,7 +168,7 @@ def _run(argv: list[str], what: str, timeout: float = INSTALL_TIMEOUT_S) -> str:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """An exclusive lock on ``path`` (made if missing) while the block runs: one builder at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
@@ -227,7 +227,7 @@ def ensure(
     """The python of ``base``'s environment under ``root``, made (or remade) if needed; EnvironmentFailed if not."""
     folder = folder_for(root.absolute(), base, facts, requirements)  # absolute: its .pth names the copied code
     wanted = {"base": str(base.resolve()), "version": facts.get("version"), "requirements": list(requirements)}
-    with _locked(folder.with_name(folder.name + ".lock")):
+    with locked(folder.with_name(folder.name + ".lock")):
         stamp = folder / STAMP
         try:
             current = json.loads(stamp.read_text())

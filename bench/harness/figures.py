@@ -59,13 +59,14 @@ def case_figures(case: Case, facts: dict[str, Any], rounds: Rounds, measured: Me
         figures.update(latency_ms=_median_of([m["extra"]["latency_ms"] for m in messages]))
     if facts.get("measures"):
         figures.update(inner_measures([m["extra"] for m in messages]))
-    figures.update(effort_figures(rounds, measured))
+    figures.update(effort_figures(rounds, measured, timed=facts["judged_by"] in workloads.TIMED))
     return figures
 
 
-def effort_figures(rounds: Rounds, measured: Measured) -> dict[str, Any]:
-    """How measuring went: why it stopped, how sharp its figure got, and which rounds other programs' load cost."""
-    width = half_width(rounds.figures(measured.kept))
+def effort_figures(rounds: Rounds, measured: Measured, timed: bool = True) -> dict[str, Any]:
+    """How measuring went: why it stopped, how sharp its figure got (None where no round figure decides: a
+    workload judged inside its rounds), and which rounds other programs' load cost."""
+    width = half_width(rounds.figures(measured.kept)) if timed else None
     return {
         "stopped": measured.stopped,
         "precision": width,  # half-width of the 95% CI of the deciding figure's median, relative to it

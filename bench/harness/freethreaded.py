@@ -24,11 +24,12 @@ import tarfile
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from .environments import locked
 
 #: The pinned source: upstream's Python-3.13.5.tar.xz, as Debian's trixie source package of python3.13 holds it.
 VERSION = "3.13.5"
@@ -213,27 +214,13 @@ def _step(argv: list[str], cwd: Path, log: Path, what: str) -> None:
         raise BuildFailed(f"building CPython {VERSION}t: {what} failed (exit {done.returncode}); log: {log}")
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One builder at a time (two runs asking at once: the second waits, then finds it built)."""
-    import fcntl
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def build(root: Path | None = None, say: Callable[[str], None] = print, apt: Path = APT) -> Path:
     """The cached 3.13.5t's python, built first if it is not there (or was left half built)."""
     root = root or cache_root()
     prefix = built_prefix(root)
     python = prefix / "bin" / "python3.13t"
     done_stamp = prefix / ".built"
-    with _locked(root / f"{VERSION}t.lock"):
+    with locked(root / f"{VERSION}t.lock"):  # two runs asking at once: the second waits, then finds it built
         if done_stamp.exists() and identify(python, "cache") is not None:
             return python
         tarball = source(root, say, apt)

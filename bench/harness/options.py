@@ -57,7 +57,6 @@ QUIET_WINDOW_S = 0.5  # ... once the machine has been quiet for this long ...
 QUIET_WAIT_S = 5.0  # ... waiting at most this long each time ...
 REDO_SHARE = 1.0  # ... redoing at most this share of --rounds per case (then a loaded round counts, and says so)
 DUEL_MIN_PAIRS = 6  # a duel calls nothing before this many alternating pairs (benchstat: 4-6 samples a side)
-EQUIVALENCE = 0.05  # a duel whose A/B interval lies within +-5% calls the two equivalent
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ class Run:
         if self.server is not None and facts["needs_server"]:
             self.server.stats(reset=True)  # count the measured rounds only
         read = sampler.foreign if sampler is not None and self.config.load_limit > 0 else None
-        measured = rounds.measure(self.config.effort, read, self.guard)
+        measured = rounds.measure(self.config.effort(case.workload), read, self.guard)
         clock.record(benchmark, [rounds.round_time(i) for i in measured.kept])
         ticks = sampler.stop() if sampler else []
         extra = case_figures(case, facts, rounds, measured)

@@ -39,6 +39,7 @@ class Tick:
     server_cpu: float
     harness_cpu: float
     tree_pss: int = 0  # proportional memory: shared pages split among sharers (a forked pool's true cost)
+    tree_reaped: float = 0.0  # cumulative CPU seconds of the tree's children that ended and were reaped
 
 
 def _busy(times: Any) -> float:
@@ -70,6 +71,9 @@ class Sampler:
         self._thread: threading.Thread | None = None
         self._procs: list[psutil.Process] = []
         self._last: dict[int, tuple[float, int]] = {}  # pid -> (cpu, ctx): the dead keep counting
+        self._reaped: dict[
+            int, float
+        ] = {}  # pid -> CPU of its reaped children (a unit that starts and ends in a round)
         self._memory_of: dict[int, tuple[int, int, int]] = {}  # pid -> (RSS, USS, PSS) at its last full read
         self._server = psutil.Process(self.server_pid) if self.server_pid else None
         self._harness = psutil.Process(os.getpid())
@@ -117,6 +121,7 @@ class Sampler:
                 with proc.oneshot():
                     times = proc.cpu_times()
                     cpu, switches = times.user + times.system, self._last.get(proc.pid, (0.0, 0))[1]
+                    self._reaped[proc.pid] = times.children_user + times.children_system
                     if full:
                         counts = proc.num_ctx_switches()
                         switches = counts.voluntary + counts.involuntary
@@ -138,6 +143,7 @@ class Sampler:
             tree_pss=pss,
             server_cpu=_cpu(self._server),
             harness_cpu=_cpu(self._harness),
+            tree_reaped=sum(self._reaped.values()),
         )
 
     def _loop(self) -> None:
@@ -195,12 +201,18 @@ def _over(t: Any, series: Any, windows: list[tuple[float, float]]) -> float:
 
 
 def foreign_cores(ticks: list[Tick], windows: list[tuple[float, float]]) -> float:
-    """Busy time of every core that is neither the worker tree, the server nor the harness, per second of windows."""
+    """Busy time of every core that is neither the worker tree, the server nor the harness, per second of windows.
+
+    The tree's own short-lived children (a unit that starts and ends within a round: spawn) may come and go
+    between two scans of the tree; their CPU, once reaped, is their parent's "children" time, which counts
+    as the tree's here (a child also seen alive is then counted twice: the estimate errs towards no load).
+    """
     t = np.array([tick.t for tick in ticks])
     wall = sum(end - start for start, end in windows)
     machine = _over(t, [sum(tick.core_busy) for tick in ticks], windows)
     ours = sum(
-        _over(t, [getattr(tick, name) for tick in ticks], windows) for name in ("tree_cpu", "server_cpu", "harness_cpu")
+        _over(t, [getattr(tick, name) for tick in ticks], windows)
+        for name in ("tree_cpu", "tree_reaped", "server_cpu", "harness_cpu")
     )
     return min(float(len(ticks[0].core_busy)), max(0.0, machine - ours) / wall)
 

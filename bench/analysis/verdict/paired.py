@@ -136,6 +136,11 @@ def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list
 def _paired_head(group: Group, contest: Contest, sequential: Best) -> tuple[list[str], list[str]]:
     """The first sentences (who wins, by how much, on how many cores, what decided it) and the winners named."""
     top = contest.top
+    if duels.between(group, top, sequential) is None and stats.within(top.estimate.low, top.estimate.high):
+        return [
+            f"no executor differs from sequential by {stats.EQUIVALENCE:.0%} or more: the best, {top.executor} at "
+            f"{top.where}, {times(top)} ({top.estimate.interval()})."
+        ], [BASELINE, top.executor]
     if top.estimate.low <= 1:
         against = _against_sequential(group, top, sequential)
         if against is not None:
@@ -176,7 +181,8 @@ def _split(best: Best) -> list[str]:
 def _others(group: Group, ranked: list[Best], named: set[str], one_core: bool) -> list[str]:
     """The executors that lost, said by why: slower than sequential, or stuck on one core."""
     rest = [best for best in ranked if best.executor not in named]
-    slower = [best for best in rest if best.estimate.high < 1]
+    # slower by more than the margin: 0.99x with an interval under 1 is no difference worth naming
+    slower = [best for best in rest if best.estimate.high < 1 / (1 + stats.EQUIVALENCE)]
     text = []
     if slower:
         listed = joined([f"{best.executor} ({times(best)})" for best in slower])
