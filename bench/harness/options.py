@@ -44,7 +44,9 @@ from .parsing import (
 )
 
 RESULTS = "results"  # the folder of saved runs
-TARGET_ROUND_S = 0.5  # a user function's sequential round, unless --tasks or --round-seconds say otherwise
+#: A user function's sequential round, unless --tasks or --round-seconds say otherwise: as long as the cpu
+#: workload's, and short enough that four functions under every model fit in a few minutes.
+TARGET_ROUND_S = 0.25
 TARGET_ROUND_S_QUICK = 0.1
 PROCESSES_PER_CORE, MIN_PROCESS_CAP = 4, 16  # --max-processes: so many per usable core, at least so many
 FIRST_ROUND_TIMEOUT_S = 120.0  # --timeout: the first round of a case may take this long ...
