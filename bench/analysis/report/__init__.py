@@ -49,7 +49,7 @@ def write_report(run_path: Path, out_root: Path) -> Path:
         if compared is not None:
             compared.savefig(folder / f"{side_by_side.FIGURE}.png", dpi=110)
         shown = [(spec, figure is not None) for spec, figure in figures]
-        (folder / "index.md").write_text(index_markdown(run, frame, shown, found, interpreters))
+        (folder / "index.md").write_text(index_markdown(run, frame, shown, found, interpreters, every=every))
     except OSError as exc:
         raise UserError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
     return folder

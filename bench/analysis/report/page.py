@@ -49,6 +49,7 @@ def verdict_section(found: list[Verdict], note: str, shown: list[tuple[Spec, boo
 
 
 def _at_a_glance(run: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """The run's counts (every interpreter's cases, in a run of several), and whether it was interrupted."""
     bench_run = run["machine_info"].get("bench_run", {})
     unstable = int(frame["unstable"].map(bool).sum()) if not frame.empty else 0
     counts = (
@@ -65,6 +66,8 @@ def index_markdown(
     shown: list[tuple[Spec, bool]],
     found: list[Verdict] | None = None,
     interpreters: list[str] | None = None,
+    *,
+    every: pd.DataFrame | None = None,
 ) -> str:
     facts = Facts.of(run)
     name = Path(run.get("_path", "run")).stem
@@ -76,7 +79,7 @@ def index_markdown(
         "",
         machine_line.describe(facts.machine),
         "",
-        *_at_a_glance(run, frame),
+        *_at_a_glance(run, frame if every is None else every),
     ]
     lines += verdict_section(found, confidence_note(frame), shown)
     lines += duels_section(facts, shown)

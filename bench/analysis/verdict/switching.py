@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ... import BASELINE
+from ... import BASELINE, stats
 from ...vocabulary import IDEAL, LOST_SHARE, NO_LOCK, PAIRED, RACE, THREAD
 from .. import memory
 from ..builds import A, B, Chosen, Key, Meeting, Pairing, chosen, gil_back, meeting, pairings
@@ -137,6 +137,8 @@ def single_thread(
         return [f"A single thread pays for the free-threaded build: {took}."]
     if met.outcome == B:
         return [f"A single thread runs faster on the free-threaded build: {took}."]
+    if met.outcome == EQUIVALENT:
+        return [f"A single thread runs as fast on either build: {took}, within {stats.EQUIVALENCE:.0%}."]
     return [f"A single thread: {took}, not told apart from {pairing.gil}."]
 
 
