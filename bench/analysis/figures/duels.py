@@ -62,6 +62,7 @@ def duels_figure(facts: Facts) -> Figure | None:
         "Duels: contested leaders measured head to head, rounds alternating",
         "A's speedup / B's, or B's time / A's (above 1: A is faster; log scale)",
         "equal",
+        fig=fig,
     )
     caption(
         fig,

@@ -155,15 +155,19 @@ def intervals(
     ax.errorbar(values, ys, xerr=np.vstack([values - lows, highs - values]), fmt="o", capsize=3, color=color, **style)
 
 
-def finish_rows(ax: Axes, names: list[str], title: str, xlabel: str, one: str) -> None:
-    """A dashed line at 1 (labelled ``one``), a row per name with the first on top, titles, the legend beside."""
+def finish_rows(ax: Axes, names: list[str], title: str, xlabel: str, one: str, *, fig: Figure | None = None) -> None:
+    """A dashed line at 1 (labelled ``one``), a row per name with the first on top, titles, the legend beside
+    (the figure's own, outside the panel, where ``fig`` is given)."""
     ax.axvline(1.0, color="grey", ls="--", label=one)
     ax.set_yticks(np.arange(len(names), dtype=float), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontweight="bold")
     ax.grid(True, axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if fig is not None:
+        legend(fig, [ax])
+    else:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 def ratio_axis(ax: Axes, values: pd.DataFrame) -> None:
