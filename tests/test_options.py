@@ -127,7 +127,7 @@ def test_each_default_is_stated_once_for_the_help_and_the_run() -> None:
     assert by_name["max-rounds"].text.endswith("(default: 12)")
     assert by_name["precision"].text.endswith("(default: 5%%)")  # argparse's %% for one %
     assert by_name["load-limit"].text.endswith("(default: 0.2)")
-    assert by_name["warmup-seconds"].text.endswith("(default: 3s; --quick: 0s)")
+    assert by_name["warmup-seconds"].text.endswith("(default: 1s; --quick: 0s)")
     assert by_name["interval"].text == "psutil sampling interval (default: 50ms)"
     assert "(default: 120s for the first round of a case, then 10x its slowest round, at least 10s)" in (
         by_name["timeout"].text
@@ -150,7 +150,7 @@ def test_chosen_takes_what_was_given_else_the_default() -> None:
     }
     assert options.chosen({"seed": 0}, dests, quick=False) == {
         "rounds": 4,
-        "warmup_seconds": 3.0,
+        "warmup_seconds": 1.0,
         "seed": 0,
         "results": "results",
     }

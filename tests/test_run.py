@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 from typing import Any, ClassVar
@@ -147,3 +148,16 @@ def test_a_harness_side_error_is_recorded_as_the_cases_failure(tmp_path: Path) -
     assert entries[0]["kind"] == "failed"
     run.close()
     run.journal.remove()
+
+
+def test_the_warm_start_tool_reads_a_slow_start_per_slice() -> None:
+    """tools/warm_start.py, behind --warmup-seconds' default: each slice against that process's own steady pace."""
+    spec = importlib.util.spec_from_file_location("warm_start", Path(__file__).parents[1] / "tools" / "warm_start.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    fast = [(i * 0.1, 0.13 if i < 5 else 0.1) for i in range(40)]  # 30% slow for its first 0.5 s
+    slow = [(i * 0.2, 0.26 if i < 3 else 0.2) for i in range(20)]  # another process, twice as slow throughout
+    ratios = tool.slowdown_by_slice([fast, slow], seconds=4.0, width=0.5)
+    assert ratios[0] == pytest.approx(1.3)
+    assert ratios[1:] == pytest.approx([1.0] * (len(ratios) - 1))

@@ -364,7 +364,7 @@ def test_quick_leaves_out_what_cannot_shrink_and_warm_up_follows_the_workload(tm
     assert quick.workloads == ["cpu", "hashing", "http", "pipeline", "locks", "switch"]
     full = config.build({"results": str(tmp_path)})
     assert {"ipc", "spawn", "convoy"} <= set(full.workloads)
-    assert full.warmup_seconds_for("cpu") == 3.0
+    assert full.warmup_seconds_for("cpu") == 1.0
     assert full.warmup_seconds_for("switch") == workloads.get("switch").warmup_seconds
     assert config.build({"results": str(tmp_path), "warmup_seconds": 2.0}).warmup_seconds_for("switch") == 2.0
     assert quick.warmup_seconds_for("switch") == 0.0

@@ -44,9 +44,11 @@ from .parsing import (
 )
 
 RESULTS = "results"  # the folder of saved runs
-#: A user function's sequential round, unless --tasks or --round-seconds say otherwise: as long as the cpu
-#: workload's, and short enough that four functions under every model fit in a few minutes.
-TARGET_ROUND_S = 0.25
+#: A user function's sequential round, unless --tasks or --round-seconds say otherwise: long enough that
+#: a 10 ms scheduler tick is a few percent of it and that the slow first ~0.5 s of a fresh process spans a
+#: few rounds (which the settling rule then sees), short enough that four functions under every model at
+#: 1, 2 and 4 workers fit in 4 minutes on 2 cores.
+TARGET_ROUND_S = 0.15
 TARGET_ROUND_S_QUICK = 0.1
 PROCESSES_PER_CORE, MIN_PROCESS_CAP = 4, 16  # --max-processes: so many per usable core, at least so many
 FIRST_ROUND_TIMEOUT_S = 120.0  # --timeout: the first round of a case may take this long ...
@@ -190,11 +192,11 @@ OPTIONS = (
     Option("warmup", "warm-up rounds per case, not measured (default: {default})", count, "N", default=1),
     Option(
         "warmup-seconds",
-        "... and warm up for at least this long: a fresh process runs slower for its first seconds "
+        "... and warm up for at least this long: a fresh process runs slower at first "
         "(default: {default}; --quick: {quick})",
         duration,
         "DURATION",
-        default=3.0,
+        default=1.0,  # twice the slow start measured here (docs/methodology/warm-up.md); settling does the rest
         quick=0.0,
     ),
     Option(

@@ -150,9 +150,10 @@ class Rounds:
     def warm_up(self, rounds: int, seconds: float, limit: float = 0.0) -> Warmup:
         """Untimed rounds until ``rounds`` are done, ``seconds`` have passed and the rounds have settled.
 
-        By time as well as by count: a fresh process here ran the countdown up to 35% slower for
-        its first 1-3 s. Until settled (``steady``), but never past ``limit`` seconds (at least
-        ``seconds``): a machine in a noisy phase may never settle, and the case then says so.
+        By time as well as by count: a fresh process ran the countdown up to 35% slower for its
+        first 1-3 s on one day's CPU, 28% for its first 0.5 s on another's (tools/warm_start.py).
+        Until settled (``steady``), but never past ``limit`` seconds (at least ``seconds``): a
+        machine in a noisy phase may never settle, and the case then says so.
         """
         started, done = time.perf_counter(), 0
         since, since_base = len(self.windows), len(self.baseline_s)
