@@ -111,6 +111,18 @@ def test_nothing_faster_than_sequential() -> None:
     assert "threads (0.70x) is slower than sequential" in found.text
 
 
+def test_throughput_beside_sequential_comes_from_the_rounds_paired_with_the_winner() -> None:
+    """Sequential's own rounds ran at a slower moment: its median would make a no-faster winner look 10% ahead."""
+    cases = [
+        case("baozi", "sequential", 1, 1.1, cores=1.0, amount=20_000, unit="items/s"),  # drifted slow
+        case("baozi", "gevent", 2, 1.0, ratios=around(0.98), cores=1.0, amount=20_000, unit="items/s"),
+        case("baozi", "threads", 2, 1.3, ratios=around(0.75), cores=1.0, amount=20_000, unit="items/s"),
+    ]
+    found = only_verdict(synthetic.run({"baozi": synthetic.THROUGHPUT}, cases))
+    assert "gevent 20,000 items/s against sequential's 20,408 in the rounds paired with them" in found.text
+    assert "18,182" not in found.text  # the sequential case's own median, measured at another moment
+
+
 def test_a_user_workload_is_judged_by_its_facts_and_named_by_its_label() -> None:
     """A user's function that mostly waits: threads win on a tenth of a core, and the verdict says it waits."""
     facts = {

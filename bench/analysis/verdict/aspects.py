@@ -18,12 +18,7 @@ def aspects(
     about, text = group.about, []
     if about["figure"] == THROUGHPUT and chosen and pd.notna(chosen[0][1]["throughput"]):
         executor, row = chosen[0]
-        against = (
-            f" against sequential's {base['throughput']:,.0f}"
-            if base is not None and pd.notna(base["throughput"])
-            else ""
-        )
-        text.append(f"Throughput: {executor} {row['throughput']:,.0f} {row['unit']}{against}.")
+        text.append(f"Throughput: {executor} {row['throughput']:,.0f} {row['unit']}{_against(row, base)}.")
     latency = [(executor, row) for executor, row in chosen if pd.notna(row["p50"]) and pd.notna(row["p99"])]
     if about["latency"] and latency:
         where = f" at {at}" if at is not None else ""
@@ -32,6 +27,22 @@ def aspects(
     if not about["core_bound"]:
         text += _memory(group)
     return text
+
+
+def _against(row: pd.Series, base: pd.Series | None) -> str:
+    """Sequential's throughput as the verdict's ratio saw it: from the rounds paired with ``row``'s where it has them.
+
+    The sequential case's own rounds ran minutes apart from ``row``'s, and the machine's speed drifts in
+    between (docs/methodology/pairing.md): set side by side, the two medians can disagree with the paired
+    speedup the verdict reports.
+    """
+    by_pass = row.get("ratios_by_pass")
+    paired = isinstance(by_pass, list) and any(by_pass)
+    if paired and pd.notna(row["speedup"]) and row["speedup"] > 0:
+        return f" against sequential's {row['throughput'] / row['speedup']:,.0f} in the rounds paired with them"
+    if base is not None and pd.notna(base["throughput"]):
+        return f" against sequential's {base['throughput']:,.0f}"
+    return ""
 
 
 def _memory(group: Group) -> list[str]:
