@@ -23,12 +23,6 @@ from .model import RATIO, Best, Estimate, Group, Verdict, cores_of
 from .phrases import joined, times
 from .trust import trust
 
-ONE_CORE = 1.3  # effective cores (and speedup) under this: the executor ran on about one core
-
-
-MANY_CORES = 1.5  # effective cores from which "speed each core kept" means something
-
-
 SLOW_CORES = 0.8  # speed per core kept under this: the cores slow each other down (shared, hyper-threaded, memory)
 
 
@@ -168,7 +162,7 @@ def _split(best: Best) -> list[str]:
     cores, speedup = best.effective_cores, best.estimate.value
     if cores is None or cores <= 0:
         return []
-    if cores >= MANY_CORES and speedup / cores < SLOW_CORES:
+    if cores >= physics.MANY_CORES and speedup / cores < SLOW_CORES:
         return [
             f"The cores of this machine slow each other down: {cores:.1f} cores used, {speedup:.1f}x gained "
             f"(each kept about {speedup / cores:.0%} of its speed)."
@@ -192,8 +186,8 @@ def _others(group: Group, ranked: list[Best], named: set[str], one_core: bool) -
         for best in rest
         if best not in slower
         and best.effective_cores is not None
-        and best.effective_cores < ONE_CORE
-        and best.estimate.value < ONE_CORE
+        and best.effective_cores < physics.ONE_CORE
+        and best.estimate.value < physics.ONE_CORE
     ]
     if stuck and not one_core and group.about["core_bound"]:
         listed = joined([f"{best.executor} {times(best)} on {best.effective_cores:.2f} cores" for best in stuck])

@@ -14,7 +14,7 @@ from .model import Best, Group
 
 SLACK = 0.15  # a speedup up to 15% above its cores is noise (paired ratios here vary by a few %, cores by ~5%)
 ONE_CORE = 1.3  # effective cores under this: about one core
-MANY_CORES = 1.5  # ... at least this: several
+MANY_CORES = 1.5  # ... at least this: several (from here "speed each core kept" means something)
 BUSY_CORE = 0.8  # a sequential case using at least this much of a core is bound to the CPU
 
 
