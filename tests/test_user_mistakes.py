@@ -127,12 +127,13 @@ def test_the_check_modes_and_their_mismatch_messages() -> None:
     assert check.same(1, 1, check.EQUAL) and not check.same(1, 2, check.EQUAL)
     assert check.same(1, 2, check.TYPE) and not check.same(1, "1", check.TYPE)
     assert check.same(object(), "x", check.NONE)
-    assert check.mismatch([1, 2], [1, 2], check.EQUAL) == ""
-    said = check.mismatch([1, 5, 6], [1, 2, 3], check.EQUAL)
+    assert check.checked([1, 2], [1, 2], check.EQUAL) == (2, "")
+    passed, said = check.checked([1, 5, 6], [1, 2, 3], check.EQUAL)
+    assert passed == 1
     assert said.startswith("2 of 3 tasks differ from the sequential run; first, task 1: got 5, expected 2")
     assert check.RELAX in said
-    assert "task 0 returned a str, the sequential run a int" in check.mismatch(["a"], [1], check.TYPE)
-    assert check.mismatch([1], [1, 2], check.NONE) == "1 results came back for 2 tasks"
+    assert "task 0 returned a str, the sequential run a int" in check.checked(["a"], [1], check.TYPE)[1]
+    assert check.checked([1], [1, 2], check.NONE) == (1, "1 results came back for 2 tasks")
 
 
 def test_the_reference_is_judged_from_task_0_called_twice() -> None:

@@ -91,11 +91,17 @@ def reference_problem(name: str, first: Any, again: Any, check: str, crosses_pro
     return None
 
 
-def mismatch(results: list[Any], expected: list[Any], check: str) -> str:
-    """Why a round's results fail ``check`` against the sequential run's, in one line ("" when they pass)."""
+def checked(results: list[Any], expected: list[Any], check: str) -> tuple[int, str]:
+    """How many of a round's results pass ``check`` against the sequential run's, and why the others fail, in
+    one line ("" when all pass). Each result is compared once: this runs inside the timed round."""
+    differ = [i for i, (got, want) in enumerate(zip(results, expected, strict=False)) if not same(got, want, check)]
+    passed = min(len(results), len(expected)) - len(differ)
     if len(results) != len(expected):
-        return f"{len(results)} results came back for {len(expected)} tasks"
-    differ = [i for i, (got, want) in enumerate(zip(results, expected, strict=True)) if not same(got, want, check)]
+        return passed, f"{len(results)} results came back for {len(expected)} tasks"
+    return passed, _differ_line(results, expected, check, differ)
+
+
+def _differ_line(results: list[Any], expected: list[Any], check: str, differ: list[int]) -> str:
     if not differ:
         return ""
     first = differ[0]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import AsyncExecutor, Outcome, Param, ProcessSetup, SyncExecutor, Workload
-from ._result_check import CHECKS, EQUAL, ResultError, mismatch, reference_problem, same
+from ._result_check import CHECKS, EQUAL, ResultError, checked, reference_problem
 from ._user_code import Spec, TargetError, check_signature, file_facts, function, is_async, load_module, version_of
 
 __all__ = [
@@ -208,10 +208,8 @@ class Target(Workload):
     def _check(self, results: list[Any]) -> Outcome:
         expected = type(self).expected
         assert expected is not None, "prepare first"
-        passed = sum(same(got, want, self.check) for got, want in zip(results, expected, strict=False))
-        return Outcome(
-            value=passed, expected=len(expected), amount=self.tasks, detail=mismatch(results, expected, self.check)
-        )
+        passed, detail = checked(results, expected, self.check)
+        return Outcome(value=passed, expected=len(expected), amount=self.tasks, detail=detail)
 
     def run_sync(self, ex: SyncExecutor) -> Outcome:
         return self._check(ex.map(call, list(range(self.tasks))))
