@@ -33,6 +33,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from . import (
@@ -90,16 +92,18 @@ def _call(counter: Any, count: int) -> int:
     return done
 
 
-def pause() -> None:
-    """Let the other units run: gevent's patched sleep switches greenlets; otherwise the OS's yield."""
+def yielder() -> Callable[[], object]:
+    """How a unit lets the others run: gevent's patched sleep switches greenlets; otherwise the OS's yield.
+
+    Chosen once per unit, before its loop: the read-yield-write window holds the yield and nothing else.
+    """
     if time.sleep.__module__ != "time" or not hasattr(os, "sched_yield"):  # patched (gevent), or no sched_yield
-        time.sleep(0)
-    else:
-        os.sched_yield()  # releases the GIL, as a sleep does, without a sleep's timer slack
+        return partial(time.sleep, 0)
+    return os.sched_yield  # releases the GIL, as a sleep does, without a sleep's timer slack
 
 
 def _yield(counter: Any, count: int) -> int:
-    done = 0
+    done, pause = 0, yielder()
     for _ in range(count):
         value = counter.value
         pause()
@@ -127,7 +131,7 @@ def _call_locked(counter: Any, lock: Any, count: int) -> int:
 
 
 def _yield_locked(counter: Any, lock: Any, count: int) -> int:
-    done = 0
+    done, pause = 0, yielder()
     for _ in range(count):
         with lock:
             value = counter.value
