@@ -11,6 +11,7 @@ from ..harness import freethreaded
 from ..harness.config import cpu_ladder
 from ..harness.parsing import show_value
 from ..worker.executors import PROJECT, missing_requirements, registry, unavailable
+from .free_threaded import describe
 from .parser import Parser
 
 CLASSIFIER = "Programming Language :: Python :: "
@@ -69,11 +70,10 @@ def print_interpreters() -> None:
     print("\nInterpreters (--python LIST, by version or path; a free-threaded build runs twice, -nogil and -gil):")
     for version in project_versions():
         found = first_found(version)
-        where = f"CPython {found.version:<8} {found.path}  ({found.origin})" if found else "not found here"
-        print(f"  {version:<7} {where}")
+        print(f"  {describe(found)}" if found else f"  {version:<7} not found here")
     free = freethreaded.free_threaded()
     for one in free:
-        print(f"  {one.label:<7} CPython {one.version:<8} {one.path}  ({one.origin})  [free-threaded]")
+        print(f"  {describe(one)}  [free-threaded]")
     if not free:
         print("  (no free-threaded build found: python -m bench free-threaded provides one)")
 
