@@ -189,8 +189,7 @@ def tests_subinterpreters(session: nox.Session) -> None:
 @nox.session(name="free-threaded")
 def free_threaded(session: nox.Session) -> None:
     """A free-threaded CPython for --python: found here, or 3.13.5t built once into the cache (minutes, once)."""
-    _install(session)
-    session.run("python", "-m", "bench", "free-threaded", *session.posargs)
+    _command(session, "free-threaded")
 
 
 @nox.session(name="tests-free-threaded")
@@ -208,7 +207,7 @@ def docs(session: nox.Session) -> None:
     _install(session, extras="docs,test")
     session.env["NO_MKDOCS_2_WARNING"] = "1"  # MkDocs 2's notice, printed by every build (mkdocs.yml says why 1.6)
     session.run("mkdocs", "build", "--strict", *session.posargs)
-    session.run("python", "-m", "pytest", "tests/test_docs.py", "tests/test_readme.py")
+    session.run("python", "-m", "pytest", "tests/test_docs.py")  # test_readme.py runs in the tests session
 
 
 @nox.session
