@@ -24,7 +24,17 @@ from typing import IO, Any
 from . import FORMAT_VERSION
 from .errors import UserError
 from .migrations import migrate
-from .vocabulary import FIGURES, JUDGED_MEASURES, JUDGEMENTS, PAIRED, SCALING, UNITS
+from .vocabulary import (
+    DUEL_BASES,
+    DUEL_OUTCOMES,
+    DUEL_REASONS,
+    FIGURES,
+    JUDGED_MEASURES,
+    JUDGEMENTS,
+    PAIRED,
+    SCALING,
+    UNITS,
+)
 
 RUN_NAME = re.compile(r"^(\d{4})_.*\.json$")
 
@@ -210,7 +220,7 @@ def load_run(path: Path) -> dict[str, Any]:
 
 
 def unknown_names(run: dict[str, Any]) -> list[str]:
-    """What of a run's workload and executor facts is not in ``bench.vocabulary``, in words (empty: all known).
+    """What of a run's workload, executor and duel facts is not in ``bench.vocabulary``, in words (empty: all known).
 
     The analysis decides by these names (how a workload is judged and drawn, what an executor's unit is): one it
     did not know would silently get a generic verdict, or no figure, so a file holding one is refused instead.
@@ -231,6 +241,11 @@ def unknown_names(run: dict[str, Any]) -> list[str]:
         unit = facts.get("unit")
         if unit is not None and unit not in UNITS:
             found.append(f"executor {name!r} has the unit {unit!r} (known: {', '.join(UNITS)})")
+    for duel in bench_run.get("duels") or []:
+        for key, known in (("why", DUEL_REASONS), ("basis", DUEL_BASES), ("outcome", DUEL_OUTCOMES)):
+            value = duel.get(key)
+            if value is not None and value not in known:
+                found.append(f"a duel on {duel.get('workload')!r} has the {key} {value!r} (known: {', '.join(known)})")
     return found
 
 

@@ -66,3 +66,16 @@ LATENCY_MS = "latency_ms"  # LATENCY: a short request's latency percentiles in m
 P50, P90, P99 = "p50", "p90", "p99"  # the percentiles of a latency, as saved
 #: The measures a workload judged so must declare: without them its judge has nothing to read.
 JUDGED_MEASURES = {RACE: (INCREMENTS_PER_S, LOST_SHARE), LATENCY: (LATENCY_MS,)}
+
+#: Duels (``bench_run.duels``): two cases measured head to head, rounds alternating. Why they met ...
+LEADERS = "leaders"  # a workload's leaders, not told apart by their intervals
+BUILDS = "builds"  # the fastest case of each interpreter, a free-threaded build against its GIL build
+SINGLE_THREAD = "single-thread"  # one thread on each of those two builds: what the GIL's removal costs it
+DUEL_REASONS = (LEADERS, BUILDS, SINGLE_THREAD)
+#: ... what they compared ...
+PAIRED_BASIS = "paired"  # each side's speedup against a sequential round beside it
+TIME_BASIS = "time"  # round times
+DUEL_BASES = (PAIRED_BASIS, TIME_BASIS)
+#: ... and how it ended: A faster, B faster, within the equivalence margin, or undecided when the budget ran out.
+A_WINS, B_WINS, EQUIVALENT, UNDECIDED = "a", "b", "equivalent", "undecided"
+DUEL_OUTCOMES = (A_WINS, B_WINS, EQUIVALENT, UNDECIDED)

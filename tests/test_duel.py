@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bench import vocabulary
 from bench.harness import arena, config, contenders, duel, matrix
 from bench.harness.duel import Rule, decide, fight
 from bench.harness.run import Run
@@ -32,18 +33,18 @@ def test_a_clear_difference_is_decided_after_the_minimum_pairs_and_not_before() 
     rule = Rule(budget_s=60)
     assert decide([1.5] * (rule.min_pairs - 1), rule) is None  # benchstat's floor: too few pairs to call anything
     bout = fight(Scripted(noisy(1.0, 50)), Scripted(noisy(1.8, 50)), rule)
-    assert bout.outcome == duel.A_WINS and len(bout.figures_a) == rule.min_pairs
+    assert bout.outcome == vocabulary.A_WINS and len(bout.figures_a) == rule.min_pairs
     record = bout.record(rule)
     assert record["low"] > 1 and 1.7 < record["ratio"] < 1.9 and record["pairs"] == rule.min_pairs
     reverse = fight(Scripted(noisy(1.8, 50)), Scripted(noisy(1.0, 50)), rule)
-    assert reverse.outcome == duel.B_WINS
+    assert reverse.outcome == vocabulary.B_WINS
 
 
 def test_two_cases_within_the_margin_are_equivalent() -> None:
     """Within +-5% is equivalent, even where the interval excludes 1: a 2% difference is not one to choose by."""
     bout = fight(Scripted(noisy(1.0, 50)), Scripted(noisy(1.02, 50)), Rule(60))
     record = bout.record(Rule(60))
-    assert bout.outcome == duel.EQUIVALENT
+    assert bout.outcome == vocabulary.EQUIVALENT
     assert 1 / 1.05 <= record["low"] <= record["high"] <= 1.05 and record["low"] > 1
 
 
@@ -57,7 +58,7 @@ def test_the_budget_ends_an_open_duel_undecided() -> None:
         Rule(budget_s=10),
         clock=lambda: float(next(ticks)),
     )
-    assert bout.outcome == duel.UNDECIDED
+    assert bout.outcome == vocabulary.UNDECIDED
     assert bout.seconds >= 10 and len(bout.figures_a) < 100
     assert len(fight(Scripted([1.0] * 100), Scripted(times_b), Rule(1e9, max_pairs=20)).figures_a) == 20
 
@@ -77,9 +78,9 @@ def test_a_paired_duel_compares_speedups_each_in_its_own_process() -> None:
     slow_process = [ScriptedPaired(times=[2.0] * 20, baselines=[3.8] * 20)]  # 1.9x, in a process twice as slow
     quick_process = [ScriptedPaired(times=[1.0] * 20, baselines=[1.0] * 20)]  # 1.0x
     bout = fight(slow_process[0], quick_process[0], Rule(60))
-    assert bout.outcome == duel.A_WINS and bout.record(Rule(60))["ratio"] == pytest.approx(1.9)
+    assert bout.outcome == vocabulary.A_WINS and bout.record(Rule(60))["ratio"] == pytest.approx(1.9)
     against_sequential = fight(ScriptedPaired([1.0] * 20, [1.02] * 20), duel.Sequential(), Rule(60))
-    assert against_sequential.outcome == duel.EQUIVALENT  # 1.02x: not faster than sequential by anything to choose by
+    assert against_sequential.outcome == vocabulary.EQUIVALENT  # 1.02x: not faster than sequential by enough to choose
 
 
 class ScriptedPaired:
@@ -161,8 +162,8 @@ def test_a_real_bout_between_two_tiny_cases_ends_and_leaves_nothing(tmp_path: Pa
         record = arena.Arena(run).bout(a, b)
     finally:
         run.close()
-    assert record["outcome"] in (duel.A_WINS, duel.B_WINS, duel.EQUIVALENT, duel.UNDECIDED)
+    assert record["outcome"] in (vocabulary.A_WINS, vocabulary.B_WINS, vocabulary.EQUIVALENT, vocabulary.UNDECIDED)
     assert len(record["ratios"]) == len(record["figures_a"]) == len(record["figures_b"]) == record["pairs"] >= 2
-    assert record["basis"] == arena.TIME_BASIS
-    decided = record["outcome"] != duel.UNDECIDED
+    assert record["basis"] == vocabulary.TIME_BASIS
+    decided = record["outcome"] != vocabulary.UNDECIDED
     assert decided or record["seconds"] >= 3.0 or record["pairs"] >= duel.MAX_PAIRS

@@ -17,10 +17,11 @@ from synthetic import PAIRED, around, case
 
 from bench import results
 from bench.analysis import builds, report, table, verdict
-from bench.analysis.duel_records import UNDECIDED, Side
+from bench.analysis.duel_records import Side
 from bench.analysis.figures.builds import builds_figure
 from bench.analysis.figures.heatmap import cpu_per_core_figure
 from bench.analysis.table import Facts
+from bench.vocabulary import UNDECIDED
 
 GIL, FREE, FORCED = "3.13", "3.13t-nogil", "3.13t-gil"
 RACE: dict[str, Any] = {

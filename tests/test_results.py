@@ -152,6 +152,16 @@ def test_load_run_refuses_a_name_it_does_not_know(tmp_path: Path, where: str, ke
     assert message.endswith("(a typo where it was written, or a run from a newer version: upgrade to read it)")
 
 
+def test_load_run_refuses_a_duel_outcome_it_does_not_know(tmp_path: Path) -> None:
+    """The analysis decides by a duel's reason, basis and outcome: a name it does not know is one clear error."""
+    data = format_2()
+    duel = {"workload": "cpu", "why": vocabulary.LEADERS, "basis": vocabulary.TIME_BASIS, "outcome": "a-wins"}
+    data["machine_info"]["bench_run"]["duels"] = [duel]
+    with pytest.raises(UserError) as raised:
+        results.load_run(save(data, tmp_path))
+    assert "a duel on 'cpu' has the outcome 'a-wins' (known: a, b, equivalent, undecided)" in str(raised.value)
+
+
 def test_load_run_refuses_a_judgement_without_the_measures_it_reads(tmp_path: Path) -> None:
     data = format_2()
     data["machine_info"]["bench_run"]["workloads"]["locks"] = {

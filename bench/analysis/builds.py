@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 from .. import BASELINE, stats
-from .duel_records import A_WINS, B_WINS, UNDECIDED, Side, find
+from ..vocabulary import A_WINS, B_WINS, UNDECIDED
+from .duel_records import Side, find
 from .quantities import MIN_VALUES, ONE_PASS_MARGIN, TIME, groups
 from .table import Facts, workload_params
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..stats import EQUIVALENCE
+from ..vocabulary import A_WINS, B_WINS
 from .table import workload_params
-
-A_WINS, B_WINS, EQUIVALENT, UNDECIDED = "a", "b", "equivalent", "undecided"
 
 
 @dataclass(frozen=True)
@@ -66,5 +66,5 @@ def find(duels: Iterable[Mapping[str, Any]], workload: str, params: str, first: 
         if sides == (second, first):
             ratio, low, high = 1 / ratio, 1 / high, 1 / low
             outcome = {A_WINS: B_WINS, B_WINS: A_WINS}.get(outcome, outcome)
-        return Found(ratio, low, high, outcome, int(record["pairs"]), float(record.get("margin", 0.05)))
+        return Found(ratio, low, high, outcome, int(record["pairs"]), float(record.get("margin", EQUIVALENCE)))
     return None

@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from ..stats import CONFIDENCE
-from .duel_records import A_WINS, B_WINS, EQUIVALENT, Side, find
+from ..vocabulary import A_WINS, B_WINS, EQUIVALENT
+from .duel_records import Side, find
 from .quantities import CORES, PROCESS_MARGIN, SPEEDUP, TIME, Judgement, Quantity, groups, judge, side
 from .table import Facts, cases
 from .wording import markdown_table

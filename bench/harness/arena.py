@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import workloads
 
 from .. import BASELINE
+from ..vocabulary import A_WINS, B_WINS, BUILDS, EQUIVALENT, LEADERS, PAIRED_BASIS, SINGLE_THREAD, TIME_BASIS
 from . import contenders
-from .duel import A_WINS, B_WINS, EQUIVALENT, Paired, Rule, Sequential, Side, Timed, fight
+from .duel import Paired, Rule, Sequential, Side, Timed, fight
 from .interpreters import Interpreter
 from .matrix import Case
 from .rounds import Rounds
@@ -30,9 +31,6 @@ from .sampler import Sampler
 if TYPE_CHECKING:
     from .run import Run
 
-#: The judgements whose figure is a time the two cases of a duel share (the same work, timed).
-DUELLED = (workloads.PAIRED, workloads.IDEAL)
-PAIRED_BASIS, TIME_BASIS = "paired", "time"  # what a duel compares: paired speedups, or round times
 DUEL_SETTLE_S = 3.0  # a duel's fresh workers warm up until settled for at most this long, even where a run does not
 
 
@@ -57,7 +55,7 @@ def groups(config: Any) -> list[Group]:
     found = []
     labels = [python.label for python in config.pythons] or [""]
     for name in config.workloads:
-        if config.workload(name).judged_by not in DUELLED:
+        if config.workload(name).judged_by not in workloads.TIMED:
             continue
         found += [Group(name, label) for label in labels]
         if len(labels) > 1:
@@ -129,12 +127,12 @@ class Arena:
         top = ranked[0] if ranked else None
         for challenger in contenders.challengers(ranked):
             assert top is not None
-            held.append(self._duel(top.case_id, challenger.case_id, contenders.LEADERS))
+            held.append(self._duel(top.case_id, challenger.case_id, LEADERS))
             if held[-1]["outcome"] == B_WINS:
                 top = challenger  # the duel overturned the medians' order: the new leader faces the rest
         base = contenders.baseline_of(top, ranked) if top is not None else None
         if top is not None and base is not None:
-            held.append(self._duel(top.case_id, base.case_id, contenders.LEADERS))
+            held.append(self._duel(top.case_id, base.case_id, LEADERS))
         return held
 
     def _across(self, group: Group) -> list[tuple[str, str, str]]:
@@ -144,11 +142,11 @@ class Arena:
             mine, theirs = self._entries(group.workload, first), self._entries(group.workload, other)
             a, b = contenders.fastest(mine), contenders.fastest(theirs)
             if a and b:
-                found.append((a, b, contenders.BUILDS))
+                found.append((a, b, BUILDS))
             seq_a = [e["param"] for e in mine if e["params"]["executor"] == BASELINE]
             seq_b = [e["param"] for e in theirs if e["params"]["executor"] == BASELINE]
             if seq_a and seq_b and (seq_a[0], seq_b[0]) != (a, b):
-                found.append((seq_a[0], seq_b[0], contenders.SINGLE_THREAD))
+                found.append((seq_a[0], seq_b[0], SINGLE_THREAD))
         return found
 
     def _duel(self, id_a: str, id_b: str, why: str) -> dict[str, Any]:
@@ -170,7 +168,7 @@ class Arena:
         """Paired speedups where the workload is judged by them and every side can pair; round times otherwise."""
         judged = self.run.facts[cases[0].workload]["judged_by"]
         pairable = all(case.paired or case.executor == BASELINE for case in cases)
-        return PAIRED_BASIS if why == contenders.LEADERS and judged == workloads.PAIRED and pairable else TIME_BASIS
+        return PAIRED_BASIS if why == LEADERS and judged == workloads.PAIRED and pairable else TIME_BASIS
 
     def bout(self, case_a: Case, case_b: Case, basis: str = TIME_BASIS) -> dict[str, Any]:
         """Both cases' workers, warmed up until settled, then steps alternating until decided: the duel's record."""

@@ -27,7 +27,6 @@ import workloads
 from .. import BASELINE, stats
 
 MAX_PER_GROUP = 2  # duels against one leader, at most (the budget of a full run)
-LEADERS, BUILDS, SINGLE_THREAD = "leaders", "builds", "single-thread"
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,12 @@ from typing import Any, Protocol
 
 from .. import stats
 from ..stats import EQUIVALENCE, within
+from ..vocabulary import A_WINS, B_WINS, EQUIVALENT, UNDECIDED  # what a duel decided, as its record says
 from .load import Guard, Reader, Redo, loaded, redo_budget, wait_quiet
 from .options import DUEL_MIN_PAIRS
 from .rounds import Rounds
 
 MAX_PAIRS = 60  # a duel of very short rounds stops here whatever its budget of seconds
-
-#: What a duel decided: A wins, B wins, they are equivalent, or the budget ran out first.
-A_WINS, B_WINS, EQUIVALENT, UNDECIDED = "a", "b", "equivalent", "undecided"
 
 
 @dataclass(frozen=True)

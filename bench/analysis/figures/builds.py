@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ... import BASELINE
-from ...vocabulary import IDEAL, PAIRED
+from ...vocabulary import TIMED
 from ..builds import Chosen, Pairing, chosen, gil_back, meeting, pairings
 from ..duel_records import Side
 from ..quantities import TIME, groups, side
@@ -34,7 +34,7 @@ def builds_figure(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> Fig
         (pairing, rows, chosen(rows, pairing, back))
         for pairing in pairings(facts)
         for (workload, _), rows in frame.groupby(["workload", "params"], sort=False)
-        if facts.workload(str(workload))["judged_by"] in (PAIRED, IDEAL)
+        if facts.workload(str(workload))["judged_by"] in TIMED
     ]
     panels = [
         (p, rows, sides)

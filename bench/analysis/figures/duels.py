@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ...stats import CONFIDENCE
+from ...stats import CONFIDENCE, EQUIVALENCE
+from ...vocabulary import A_WINS, B_WINS, EQUIVALENT, UNDECIDED
 from ..table import Facts
 from .kit import CAPTION_IN, caption, finish_rows, intervals, ratio_axis, rows_figure
 
-OUTCOME_WORDS = {"a": "A faster", "b": "B faster", "equivalent": "equivalent", "undecided": "undecided"}
+OUTCOME_WORDS = {A_WINS: "A faster", B_WINS: "B faster", EQUIVALENT: "equivalent", UNDECIDED: "undecided"}
 
 
 def side(record: dict[str, Any]) -> str:
@@ -44,7 +45,7 @@ def duels_figure(facts: Facts) -> Figure | None:
         return None
     names = [f"{duel_name(record)} ({OUTCOME_WORDS.get(record['outcome'], record['outcome'])})" for record in held]
     fig, ax = rows_figure(len(held), 11, 0.4, CAPTION_IN)
-    margin = float(held[0].get("margin", 0.05))
+    margin = float(held[0].get("margin", EQUIVALENCE))
     ax.axvspan(1 / (1 + margin), 1 + margin, color="grey", alpha=0.15, label=f"equivalent (within {margin:.0%})")
     everything = []
     for row, record in enumerate(held):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ...stats import CONFIDENCE
+from ...vocabulary import BUILDS, LEADERS, SINGLE_THREAD, TIME_BASIS
 from ..figures.duels import OUTCOME_WORDS, side
 from ..table import Facts
 from ..verdict.phrases import plural
 from ..wording import markdown_table
 from .catalogue import DUELS_FIGURE, Spec
 
-WHY = {"leaders": "leaders not told apart", "builds": "fastest of each interpreter", "single-thread": "one thread"}
+WHY = {LEADERS: "leaders not told apart", BUILDS: "fastest of each interpreter", SINGLE_THREAD: "one thread"}
 
 
 def duels_section(facts: Facts, shown: list[tuple[Spec, bool]]) -> list[str]:
@@ -24,7 +25,7 @@ def duels_section(facts: Facts, shown: list[tuple[Spec, bool]]) -> list[str]:
             side(record["a"]),
             side(record["b"]),
             WHY.get(str(record.get("why")), str(record.get("why"))),
-            str(record.get("basis", "time")),
+            str(record.get("basis", TIME_BASIS)),
             f"{record['ratio']:.3f} [{record['low']:.3f}-{record['high']:.3f}]",
             str(int(record["pairs"])),
             OUTCOME_WORDS.get(str(record["outcome"]), str(record["outcome"])),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..duel_records import A_WINS, B_WINS, EQUIVALENT
+from ...vocabulary import A_WINS, B_WINS, EQUIVALENT
 from . import duels, physics
 from .model import Best, Group
 

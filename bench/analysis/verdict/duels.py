@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ... import stats
-from ..duel_records import A_WINS, B_WINS, EQUIVALENT, Side, find
+from ...vocabulary import A_WINS, B_WINS, EQUIVALENT
+from ..duel_records import Side, find
 from .model import Best, Group
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import BASELINE, stats
-from ...vocabulary import THREAD
-from ..duel_records import A_WINS, B_WINS, EQUIVALENT
+from ...vocabulary import A_WINS, B_WINS, EQUIVALENT, THREAD
 from . import busy, duels, physics
 from .aspects import aspects
 from .contest import Contest, settle

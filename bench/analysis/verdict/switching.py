@@ -18,16 +18,15 @@ from typing import Any
 import pandas as pd
 
 from ... import BASELINE, stats
-from ...vocabulary import IDEAL, LOST_SHARE, NO_LOCK, PAIRED, RACE, THREAD
+from ...vocabulary import EQUIVALENT, LOST_SHARE, NO_LOCK, RACE, THREAD, TIMED
 from .. import memory
 from ..builds import A, B, Chosen, Key, Meeting, Pairing, chosen, gil_back, meeting, pairings
-from ..duel_records import EQUIVALENT, Side
+from ..duel_records import Side
 from ..quantities import ONE_PASS_MARGIN
 from ..table import Facts
 from .model import Verdict
 from .phrases import joined, plural
 
-TIMED = (PAIRED, IDEAL)  # judgements whose cases are timed rounds: their fastest configurations can meet
 ONE_PASS = (
     "(One pass: the interval of a ratio between builds sees round-to-round noise only, so a difference "
     f"is called only beyond {ONE_PASS_MARGIN:.0%}; --passes 3 sees more.)"
