@@ -1,13 +1,17 @@
 """How slow a fresh process's first rounds are: the measurement behind ``--warmup-seconds``.
 
     python tools/warm_start.py                    # 8 fresh processes, 6 s each of back-to-back countdown rounds
+    python tools/warm_start.py --unwarmed         # ... of a countdown never called before (CPython 3.11's warm-up)
     python tools/warm_start.py --processes 4 --seconds 4
 
-Each fresh interpreter counts down (the cpu workload's loop) in rounds of ``--loops`` iterations for
-``--seconds`` and reports every round's time. Printed: per slice of ``--slice`` seconds since the
-process started, the median over processes of its rounds' time against that process's own steady
-median (rounds after half its run). The first slices above ~1.05 are the slow start a warm-up must
-outlast; docs/methodology/warm-up.md quotes what this printed on the development machine.
+Each fresh interpreter counts down in rounds of ``--loops`` iterations for ``--seconds`` and reports every
+round's time: with ``workloads.spin``, every workload's unit of CPU work, imported before the clock starts
+as a worker does (importing it specializes it: see ``workloads.SPECIALIZE_AFTER_CALLS``), or with
+``--unwarmed`` the same loop in a function called for the first time in the first round. Printed: per slice
+of ``--slice`` seconds since the process started, the median over processes of its rounds' time against
+that process's own steady median (rounds after half its run). The first slices above ~1.05 are the slow
+start a warm-up must outlast; docs/methodology/warm-up.md quotes what this printed on the development
+machine.
 """
 
 from __future__ import annotations
@@ -17,25 +21,34 @@ import json
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import json, sys, time
-loops, seconds = int(sys.argv[1]), float(sys.argv[2])
-def countdown(n):
-    while n:
-        n -= 1
+loops, seconds, unwarmed = int(sys.argv[1]), float(sys.argv[2]), sys.argv[4] == "unwarmed"
+sys.path.insert(0, sys.argv[3])
+from workloads import spin
+if unwarmed:
+    def spin(n):
+        done = 0
+        while n > 0:
+            n -= 1
+            done += 1
+        return done
 rounds, t0 = [], time.perf_counter()
 while time.perf_counter() - t0 < seconds:
     start = time.perf_counter()
-    countdown(loops)
+    spin(loops)
     rounds.append((start - t0, time.perf_counter() - start))
 print(json.dumps(rounds))
 """
 
 
-def one_process(loops: int, seconds: float) -> list[tuple[float, float]]:
+def one_process(loops: int, seconds: float, unwarmed: bool = False) -> list[tuple[float, float]]:
     """(start since the process began timing, duration) of each round of one fresh interpreter."""
-    done = subprocess.run([sys.executable, "-c", CHILD, str(loops), str(seconds)], capture_output=True, check=True)
+    command = [sys.executable, "-c", CHILD, str(loops), str(seconds), str(ROOT), "unwarmed" if unwarmed else "spin"]
+    done = subprocess.run(command, capture_output=True, check=True)
     return [tuple(pair) for pair in json.loads(done.stdout)]
 
 
@@ -55,8 +68,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="rounds per process, for so long (default: 6)")
     parser.add_argument("--loops", type=int, default=4_000_000, help="countdown per round (default: 4000000)")
     parser.add_argument("--slice", type=float, default=0.25, help="seconds per printed slice (default: 0.25)")
+    parser.add_argument("--unwarmed", action="store_true", help="a countdown never called before the first round")
     args = parser.parse_args()
-    runs = [one_process(args.loops, args.seconds) for _ in range(args.processes)]
+    runs = [one_process(args.loops, args.seconds, args.unwarmed) for _ in range(args.processes)]
     round_s = statistics.median(t for rounds in runs for _, t in rounds)
     print(f"{args.processes} fresh processes, rounds of {round_s * 1000:.0f} ms; time against the steady median:")
     for i, ratio in enumerate(slowdown_by_slice(runs, args.seconds, args.slice)):

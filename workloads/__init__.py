@@ -281,6 +281,17 @@ def spin(n: int) -> int:
     return done
 
 
+#: CPython 3.11 runs a function's bytecode unspecialized for its first 8 calls (its adaptive interpreter's
+#: warm-up; 3.12 specializes from the first): ``spin`` ran 50% slower for its first 7 calls here
+#: (``python tools/warm_start.py --unwarmed``). The cpu workload calls it once per unit and round, so a case
+#: measured its first rounds slow, its baseline too, however long it had warmed up by time. Called here, in
+#: every process that imports the workloads (a pool's spawned children too; forked ones inherit it), it is
+#: specialized before anything is timed.
+SPECIALIZE_AFTER_CALLS = 8
+for _ in range(SPECIALIZE_AFTER_CALLS + 1):
+    spin(1)
+
+
 def split(total: int, parts: int) -> list[int]:
     """``total`` split into ``parts`` near-equal whole shares."""
     base, extra = divmod(total, parts)

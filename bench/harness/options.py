@@ -196,7 +196,7 @@ OPTIONS = (
         "(default: {default}; --quick: {quick})",
         duration,
         "DURATION",
-        default=1.0,  # twice the slow start measured here (docs/methodology/warm-up.md); settling does the rest
+        default=1.0,  # a margin: no slow start by time was seen here (docs/methodology/warm-up.md)
         quick=0.0,
     ),
     Option(

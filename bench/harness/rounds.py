@@ -150,8 +150,8 @@ class Rounds:
     def warm_up(self, rounds: int, seconds: float, limit: float = 0.0) -> Warmup:
         """Untimed rounds until ``rounds`` are done, ``seconds`` have passed and the rounds have settled.
 
-        By time as well as by count: a fresh process ran the countdown up to 35% slower for its
-        first 1-3 s on one day's CPU, 28% for its first 0.5 s on another's (tools/warm_start.py).
+        By time as well as by count (a fresh process's first calls of a function are slow on CPython 3.11:
+        ``workloads.SPECIALIZE_AFTER_CALLS``; tools/warm_start.py measures what is left by time).
         Until settled (``steady``), but never past ``limit`` seconds (at least ``seconds``): a
         machine in a noisy phase may never settle, and the case then says so.
         """
