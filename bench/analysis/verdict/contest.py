@@ -22,15 +22,10 @@ class Contest:
     """The leader and where each challenger stands against it, with the duels' and physics' sentences."""
 
     top: Best
-    beaten: list[Best] = field(default_factory=list)  # told apart by a duel
     equivalent: list[Best] = field(default_factory=list)  # within the duel's margin of the leader
     open: list[Best] = field(default_factory=list)  # not told apart: no duel, or an undecided one
     said: list[str] = field(default_factory=list)
     cores_conflict: bool = False  # an open challenger used one core where the leader used several (CPU-bound)
-
-    @property
-    def decided(self) -> bool:
-        return not self.open
 
 
 def settle(group: Group, ranked: list[Best]) -> Contest:
@@ -42,14 +37,11 @@ def settle(group: Group, ranked: list[Best]) -> Contest:
             contest.open.append(challenger)
             continue
         contest.said.append(duel.sentence())
-        if duel.outcome == A_WINS:
-            contest.beaten.append(challenger)
-        elif duel.outcome == B_WINS:  # the duel overturns the medians' order
-            contest.beaten.append(contest.top)
+        if duel.outcome == B_WINS:  # the duel overturns the medians' order
             contest.top = challenger
         elif duel.outcome == EQUIVALENT:
             contest.equivalent.append(challenger)
-        else:
+        elif duel.outcome != A_WINS:  # undecided
             contest.open.append(challenger)
     for challenger in contest.open:
         if physics.cores_apart(group, contest.top, challenger):

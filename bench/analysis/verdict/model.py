@@ -83,11 +83,6 @@ class Group:
     def by_executor(self, rows: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame]]:
         return by_executor(self.rows if rows is None else rows, self.facts)
 
-    def row(self, best: Best) -> pd.Series | None:
-        """The case behind an executor's best (None for a figure no case row stands behind)."""
-        rows = self.rows[(self.rows["executor"] == best.executor) & (self.rows["workers"] == best.workers)]
-        return rows.iloc[0] if not rows.empty else None
-
     def verdict(self, text: list[str], **fields: Any) -> Verdict:
         return Verdict(self.label, str(self.about["description"]), " ".join(part for part in text if part), **fields)
 
