@@ -53,9 +53,9 @@ def sentence(group: Group, named: int = 2) -> str:
 LOAD_REASON = "other programs used"  # how a case's unstable reason about load begins (bench.harness.figures)
 
 
-def redone_note(group: Group) -> str:
+def redone_note(group: Group, said_busy: bool) -> str:
     """How many rounds were redone because of other programs' load, where any were and none stayed loaded."""
-    if sentence(group):
+    if said_busy:
         return ""  # the busy sentence said it
     total = int(group.rows["redone"].sum()) if "redone" in group.rows else 0
     if not total:

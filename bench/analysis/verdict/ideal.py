@@ -48,7 +48,8 @@ def against_ideal(group: Group) -> Verdict:
     ]
     text += aspects(group, chosen, None, at=top_level)
     deciding = [b for b in best if b.executor in winners] or best[:1]
-    text += [busy.redone_note(group), trust(group, deciding, said_busy=bool(busy.sentence(group)))]
+    said_busy = bool(busy.sentence(group))
+    text += [busy.redone_note(group, said_busy), trust(group, deciding, said_busy=said_busy)]
     return group.verdict(
         text,
         measure=f"measured / ideal time at concurrency {top_level} {RATIO}",

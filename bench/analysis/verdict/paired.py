@@ -89,7 +89,7 @@ def paired(group: Group) -> Verdict:
         text.append("(Speedups are ratios of medians measured at different times, not paired: less sure.)")
     lead = next((b for b in ranked if b.executor in winners), top)
     text += aspects(group, [(lead.executor, chosen[lead.executor])], base)
-    text += [busy.redone_note(group), trust(group, [lead, *contenders[1:]], said_busy=bool(distorted))]
+    text += [busy.redone_note(group, bool(distorted)), trust(group, [lead, *contenders[1:]], said_busy=bool(distorted))]
     return group.verdict(
         text, measure=f"speedup against sequential {RATIO}", best=(sequential, *found), winners=tuple(winners)
     )
@@ -102,9 +102,8 @@ def _as_measured(top: Best) -> list[str]:
     ]
 
 
-def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list[str], list[str]] | None:
+def _against_sequential(top: Best, duel: duels.Duel | None) -> tuple[list[str], list[str]] | None:
     """The head when the leader's interval includes 1x: the duel with sequential decides, else "not clearly"."""
-    duel = duels.between(group, top, sequential)
     if duel is not None and duel.outcome == A_WINS:
         return None  # the duel shows it faster than sequential: the usual head, with the duel quoted
     if duel is None and top.estimate.high < 1:
@@ -129,16 +128,18 @@ def _against_sequential(group: Group, top: Best, sequential: Best) -> tuple[list
 def _paired_head(group: Group, contest: Contest, sequential: Best) -> tuple[list[str], list[str]]:
     """The first sentences (who wins, by how much, on how many cores, what decided it) and the winners named."""
     top = contest.top
-    if duels.between(group, top, sequential) is None and stats.within(top.estimate.low, top.estimate.high):
+    with_sequential = duels.between(group, top, sequential)
+    if with_sequential is None and stats.within(top.estimate.low, top.estimate.high):
         return [
             f"no executor differs from sequential by {stats.EQUIVALENCE:.0%} or more: the best, {top.executor} at "
             f"{top.where}, {times(top)} ({top.estimate.interval()})."
         ], [BASELINE, top.executor]
     if top.estimate.low <= 1:
-        against = _against_sequential(group, top, sequential)
+        against = _against_sequential(top, with_sequential)
         if against is not None:
             return against
-        contest.said.append(duels.between(group, top, sequential).sentence())  # type: ignore[union-attr]
+        if with_sequential is not None:  # a duel showed the leader faster than sequential: quoted
+            contest.said.append(with_sequential.sentence())
     cores = f", using {top.effective_cores:.2f} cores" if top.effective_cores is not None else ""
     if contest.open:
         everyone = [top, *contest.open, *contest.equivalent]
