@@ -20,21 +20,20 @@ job's API, named below (``__all__``) for the command and the A/A check.
 
 from __future__ import annotations
 
-from .compare_runs import Loaded, labels, load, pairs
+from .compare_runs import labels, load
 from .compare_table import DRIFT_BASIS, PAIRED_BASIS, regressions, table
-from .compare_text import differences, header, report_text, summary
+from .compare_text import header, report_text, summary
 from .figures.compare import figure
+from .quantities import NOT_IN
 
 __all__ = [
     "DRIFT_BASIS",
+    "NOT_IN",
     "PAIRED_BASIS",
-    "Loaded",
-    "differences",
     "figure",
     "header",
     "labels",
     "load",
-    "pairs",
     "regressions",
     "report_text",
     "summary",

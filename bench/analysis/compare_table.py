@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .compare_runs import Loaded
-from .quantities import QUANTITIES, Quantity, applicable, groups, judge, side
+from .quantities import NOT_IN, QUANTITIES, Quantity, applicable, groups, judge, side
 from .table import KEY, Facts
 
 #: A compared figure's basis: paired (drift within each run cancels), or an absolute time exposed to drift.
@@ -39,7 +39,7 @@ def _row(
     a, b = side(base_groups), side(other_groups)
     missing = [run.label for run, case in ((base, first), (other, later)) if case is None or not groups(case, quantity)]
     judged = judge(quantity, base_groups, other_groups)
-    verdict = f"not in {', '.join(missing)}" if missing else judged.verdict
+    verdict = f"{NOT_IN} {', '.join(missing)}" if missing else judged.verdict
     unstable = any(bool(case["unstable"]) for case in cases_ if case is not None)
     return {
         **dict(zip(KEY, key, strict=True)),

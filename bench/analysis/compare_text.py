@@ -10,7 +10,7 @@ from .. import machine_line
 from ..stats import CONFIDENCE, RESAMPLES, SEED
 from .compare_runs import Loaded
 from .compare_table import DRIFT_BASIS, PAIRED_BASIS
-from .quantities import ONE_PASS_MARGIN, QUANTITIES, UNTESTED
+from .quantities import NOT_IN, ONE_PASS_MARGIN, QUANTITIES, UNTESTED
 
 #: Machine facts whose difference the header names: they change what a ratio means.
 FACTS = (
@@ -125,7 +125,7 @@ def summary(frame: pd.DataFrame) -> str:
             if chosen.empty:
                 continue
             changed = int(chosen["significant"].sum())
-            unmatched = int(chosen["verdict"].str.startswith("not in").sum())
+            unmatched = int(chosen["verdict"].str.startswith(NOT_IN).sum())
             untested = int(chosen["verdict"].str.startswith(UNTESTED).sum())
             parts.append(
                 f"{changed} of {len(chosen) - unmatched} {words} changed significantly"

@@ -154,7 +154,7 @@ def judge(
     (two separate runs: their drift is not shared).
     """
     if not base or not other:
-        return Judgement(math.nan, math.nan, math.nan, "not in both")
+        return Judgement(math.nan, math.nan, math.nan, f"{NOT_IN} both")
     if min(v for unit in base for v in unit) <= 0:  # a ratio to zero (no CPU used at all) is no figure
         return Judgement(math.nan, math.nan, math.nan, "not tested (a zero in the first run)")
     units = min(independent_units(base), independent_units(other))

@@ -45,7 +45,7 @@ def wilson(hits: int, total: int) -> tuple[float, float]:
 
 def compared(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of a compare table that compared a figure present in both runs."""
-    return frame[~frame["verdict"].str.startswith("not in")]
+    return frame[~frame["verdict"].str.startswith(compare.NOT_IN)]
 
 
 def tally(frames: list[pd.DataFrame]) -> pd.DataFrame:
