@@ -176,8 +176,9 @@ def section(run: dict[str, Any], frame: pd.DataFrame, facts: Facts) -> list[str]
         "Each case ran under every interpreter back to back, in alternating order (A B, then B A), so the "
         "machine's drift is shared and round times compare directly: the ratio is each interpreter's median "
         f"round time over {labels(facts)[0]}'s (above 1 = slower), with a {CONFIDENCE:.0%} interval over passes, "
-        "then rounds. With one pass it cannot see process-to-process variation (up to 20% here), so no time "
-        "difference is called: run with --passes 3. Speedups are each interpreter's own, paired in time.",
+        "then rounds. With one pass it cannot see process-to-process variation (up to 20% here), so a time "
+        "difference is called only beyond that, or by a duel: --passes 3 calls smaller ones. Speedups are each "
+        "interpreter's own, paired in time.",
         "",
         *markdown_table(
             [
