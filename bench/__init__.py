@@ -24,3 +24,5 @@ FORMAT_VERSION = 4
 
 #: The executor every paired speedup is measured against (what the saved speedups mean).
 BASELINE = "sequential"
+#: ... and its form for a function with only an ``async def`` form: its tasks awaited one at a time.
+ASYNC_BASELINE = "asyncio"

@@ -19,7 +19,7 @@ from typing import Any
 
 from workloads.target import ResultError
 
-from .. import BASELINE
+from .. import ASYNC_BASELINE, BASELINE
 from ..errors import UserError
 from .client import CaseFailed, run_round, start_worker
 from .config import RunConfig, target_round_seconds
@@ -29,7 +29,6 @@ from .server_handle import ServerHandle
 TRIES = 3
 ROUNDS_PER_TRY = 4  # the first is a warm-up
 TOLERANCE = 0.10
-ASYNC_BASELINE = "asyncio"  # an async-only function's sequential round: its tasks awaited one at a time
 FIRST_TASKS = 4  # a user function's first try; its tasks may take anything from microseconds to seconds
 MAX_TASKS = 10_000  # beyond this, dispatching a task costs more than running it under every executor
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import machine
 from ..errors import UserError
 from .environments import locked
 
@@ -227,7 +228,7 @@ def build(root: Path | None = None, say: Callable[[str], None] = print, apt: Pat
         shutil.rmtree(prefix, ignore_errors=True)
         log = root / f"build-{VERSION}t.log"
         log.unlink(missing_ok=True)
-        jobs = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        jobs = str(machine.usable_cores())
         started = time.monotonic()
         say(f"Building CPython {VERSION} free-threaded into {prefix} ({jobs} jobs; a few minutes; log: {log})")
         with tempfile.TemporaryDirectory(prefix="cpython-build-") as scratch:

@@ -11,6 +11,7 @@ import workloads
 from workloads.target import SERVER_ENV
 from workloads.target import make as make_target
 
+from .. import ASYNC_BASELINE, BASELINE
 from .executors import create, info
 
 OPEN_FILES_SPARE = 256  # beyond one per unit: pipes, the pool's own, imports
@@ -94,7 +95,7 @@ class Case:
             style = "sync" if "sync" in workload_cls.styles else "async"
             self.baseline = (
                 workload_cls(1, config["params"], context),
-                create("sequential" if style == "sync" else "asyncio", 1, workload_cls.queues, 0),
+                create(BASELINE if style == "sync" else ASYNC_BASELINE, 1, workload_cls.queues, 0),
                 style,
             )
 
